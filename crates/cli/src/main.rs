@@ -1,0 +1,63 @@
+//! The `leakscope` binary: argument parsing, dispatch, rendering and exit codes.
+//!
+//! Exit codes (a contract CI scripts rely on): 0 no leak found, 1 leak or
+//! findings, 2 usage or input error, 3 target unreachable.
+
+mod explain;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Finds, explains and helps fix memory, goroutine and resource leaks in Go services.
+#[derive(Parser)]
+#[command(name = "leakscope", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 no leak found, 1 leak found, 2 usage or input error, 3 target unreachable.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// What a leak kind is, why it leaks in Go, and how to fix it (all rules without an argument).
+    Explain(explain::Args),
+}
+
+/// Exit codes of the contract above.
+pub mod exit {
+    /// No leak found.
+    pub const CLEAN: u8 = 0;
+    /// A leak or a finding.
+    pub const FOUND: u8 = 1;
+    /// Usage or input error.
+    pub const USAGE: u8 = 2;
+    /// The target could not be reached.
+    pub const UNREACHABLE: u8 = 3;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Explain(args) => explain::run(&args, &mut out),
+    };
+    match result.and_then(|code| out.flush().map(|()| code).map_err(Into::into)) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(exit::CLEAN);
+            }
+            eprintln!("leakscope: {err:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+/// `leakscope ... | head` must end quietly.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
