@@ -1,0 +1,3 @@
+module leakscope.dev/lintcases/timerinloop/go121
+
+go 1.21

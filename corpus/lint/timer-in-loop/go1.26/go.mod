@@ -1,0 +1,3 @@
+module leakscope.dev/lintcases/timerinloop/go126
+
+go 1.26

@@ -1,0 +1,3 @@
+module leakscope.dev/lintcases/timerinloop/godebugdirective
+
+go 1.26

@@ -1,0 +1,5 @@
+module leakscope.dev/lintcases/timerinloop/godebugline
+
+go 1.26
+
+godebug asynctimerchan=1
