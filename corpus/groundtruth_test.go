@@ -57,10 +57,10 @@ const (
 var programs = []program{
 	// goroutine family
 	{name: "goroutine-chan-blocked", signal: goroutines, leakMin: 100, tailMax: 20},
-	{name: "goroutine-ctx-never-cancelled", signal: goroutines, leakMin: 100, tailMax: 20},
-	{name: "goroutine-select-forever", signal: goroutines, leakMin: 100, tailMax: 20},
+	{name: "goroutine-ctx-never-cancelled", signal: goroutines, leakMin: 150, tailMax: 20},
+	{name: "goroutine-select-forever", signal: goroutines, leakMin: 150, tailMax: 20},
 	{name: "goroutine-waitgroup-stuck", signal: goroutines, leakMin: 100, tailMax: 20},
-	{name: "goroutine-lock-stuck", signal: goroutines, leakMin: 100, tailMax: 20},
+	{name: "goroutine-lock-stuck", signal: goroutines, leakMin: 150, tailMax: 20},
 	// retention family
 	{name: "closure-retains", signal: heapLive, leakMin: 4 * mib, tailMax: 1 * mib},
 	{name: "global-retains", signal: heapLive, leakMin: 4 * mib, tailMax: 1 * mib},
@@ -83,8 +83,8 @@ var programs = []program{
 	{name: "pool-hangover", signal: heapLive, control: true, tailMax: 4 * mib},
 	{name: "bursty-sawtooth", signal: heapLive, control: true, tailMax: 2 * mib},
 	{name: "bounded-cache", signal: heapLive, control: true, tailMax: 1 * mib},
-	{name: "worker-pool", signal: goroutines, control: true, tailMax: 5},
-	{name: "slow-warmup", signal: heapLive, control: true, tailMax: 1 * mib},
+	{name: "worker-pool", signal: goroutines, control: true, tailMax: 20},
+	{name: "slow-warmup", signal: heapLive, control: true, warmup: 2 * time.Second, tailMax: 1 * mib},
 }
 
 var binDir string
