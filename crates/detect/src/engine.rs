@@ -1,0 +1,452 @@
+//! The detection engine: runs every detector over a run's snapshots, ties
+//! their signals together, and gives the verdict.
+
+use std::collections::BTreeMap;
+
+use crate::finding::{Finding, Rate, Report, Series, Severity, Verdict};
+use crate::frames::{function_root, short};
+use crate::goroutine::{self, GroupGrowth};
+use crate::growth::{Bar, judge};
+use crate::hangover;
+use crate::heap::{self, SiteGrowth, bytes};
+use crate::mechanism::Mechanism;
+use crate::resource;
+use crate::snapshot::{HangoverProbe, Snapshot, Target};
+use crate::source::Source;
+
+/// Detection thresholds.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Minimum snapshots before anything is judged.
+    pub min_samples: usize,
+    /// Mann–Kendall p-value a series must beat.
+    pub p_max: f64,
+    /// Minimum live-heap growth at a site over the run, in bytes.
+    pub min_heap_growth: f64,
+    /// Minimum growth of a goroutine group's survivors.
+    pub min_goroutine_growth: f64,
+    /// Minimum growth of open fds.
+    pub min_fd_growth: f64,
+    /// Minimum growth of non-Go memory, in bytes.
+    pub min_non_go_growth: f64,
+    /// Age (seconds) after which a goroutine counts as a survivor.
+    pub survivor_age_s: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            min_samples: 6,
+            p_max: 0.01,
+            min_heap_growth: 1024.0 * 1024.0,
+            min_goroutine_growth: 5.0,
+            min_fd_growth: 5.0,
+            min_non_go_growth: 8.0 * 1024.0 * 1024.0,
+            survivor_age_s: 8.0,
+        }
+    }
+}
+
+/// Retention-like rules the static scanner can name at a growing site.
+const RETENTION_RULES: &[&str] = &[
+    "subslice-retains-array",
+    "closure-retains",
+    "subscription-not-removed",
+    "cache-unbounded",
+    "map-no-shrink",
+    "global-retains",
+    "defer-in-loop",
+    "ticker-not-stopped",
+    "timer-in-loop",
+];
+
+/// Runs every detector.
+pub fn analyze(
+    snapshots: &[Snapshot],
+    probe: Option<&HangoverProbe>,
+    target: &Target,
+    source: &dyn Source,
+    cfg: &Config,
+) -> Report {
+    let mut notes = Vec::new();
+    let mut findings = Vec::new();
+
+    // Goroutines.
+    let groups = goroutine::group_series(snapshots, target, cfg.survivor_age_s);
+    let g_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_goroutine_growth, min_samples: cfg.min_samples };
+    let growing_groups = goroutine::growing_groups(&groups, &g_bar, source);
+    if groups.iter().any(|g| !g.tracked) {
+        notes.push("goroutine ids unavailable: judged on head-counts, not survivors".to_string());
+    }
+
+    // Heap.
+    let sites = heap::site_series(snapshots, target);
+    let (_, totals) = heap::total_series(snapshots);
+    let base_heap = totals.first().copied().unwrap_or(0.0);
+    let h_bar = Bar {
+        p_max: cfg.p_max,
+        min_growth: cfg.min_heap_growth.max(0.05 * base_heap),
+        min_samples: cfg.min_samples,
+    };
+    let growing_sites = heap::growing_sites(&sites, &h_bar);
+    // A weaker bar for sites that only support another signal.
+    let support_bar = Bar { p_max: 0.05, min_growth: 64.0 * 1024.0, min_samples: cfg.min_samples };
+    let supporting = heap::growing_sites(&sites, &support_bar);
+    if sites.is_empty() {
+        notes.push("no heap profile: memory growth per site not judged".to_string());
+    }
+
+    // Fds and HTTP client connections.
+    let (ft, fv, fd_source) = resource::fd_series(snapshots);
+    let fd_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_fd_growth, min_samples: cfg.min_samples };
+    let fd_growth = judge(&ft, &fv, &fd_bar);
+    let (pt, pv) = resource::persist_conn_series(snapshots);
+    let pc_growth = judge(&pt, &pv, &g_bar);
+    let loops = snapshots.iter().rev().find_map(|s| s.goroutines.as_ref()).map(|g| resource::read_loops(g));
+    let reclaimed = resource::fds_reclaimed_by_gc(snapshots);
+
+    // 1. Goroutine groups.
+    let mut goroutine_roots: Vec<String> = Vec::new();
+    for g in &growing_groups {
+        let mut rule = g.rule;
+        if rule == "file-not-closed" && supporting.iter().any(|s| s.series.pooled) {
+            rule = "pool-of-resources";
+        }
+        let f = goroutine_finding(g, rule);
+        goroutine_roots.push(function_root(&g.series.key.blocked_at.function).to_string());
+        if let Some(root) = goroutine::creator_root(&g.series) {
+            goroutine_roots.push(root.to_string());
+        }
+        push_merged(&mut findings, f);
+    }
+
+    // 2. Heap sites, grouped by the user function they belong to.
+    for (root, group) in heap::by_root(growing_sites) {
+        let explained_by_goroutines = goroutine_roots.iter().any(|r| *r == root);
+        let (rule, lead) = heap_rule(&group, &supporting, loops, source);
+        if explained_by_goroutines && rule.starts_with("goroutine-") || explained_by_goroutines && lead.is_none() {
+            attach_heap(&mut findings, &group);
+            continue;
+        }
+        let lead = lead.unwrap_or(&group[0]);
+        let mut f = Finding::new(
+            rule,
+            Severity::Leak,
+            format!(
+                "live heap at {} grows {}/min and survives forced GCs",
+                short(&lead.series.site),
+                bytes(lead.growth.per_minute())
+            ),
+        );
+        f.location = Some((&lead.series.site).into());
+        f.confidence = lead.growth.confidence();
+        f.rate = Some(Rate { per_minute: group.iter().map(|s| s.growth.per_minute()).sum(), unit: "bytes" });
+        add_sites(&mut f, &group);
+        if is_resource(rule)
+            && let Some(fd) = &fd_growth
+        {
+            f.evidence.facts.push(fd.describe(&format!("open fds ({fd_source})"), |v| format!("{v:.0}")));
+            f.confidence = f.confidence.max(fd.confidence());
+        }
+        push_merged(&mut findings, f);
+    }
+
+    // 3. Fds / HTTP connections growing with nothing above explaining them.
+    let resource_found = findings.iter().any(|f| is_resource(f.rule));
+    if !resource_found && (fd_growth.is_some() || pc_growth.is_some()) {
+        let http = pc_growth.is_some();
+        let rule = if http {
+            resource::http_rule(loops.unwrap_or_default())
+        } else if supporting.iter().any(|s| s.series.pooled) {
+            "pool-of-resources"
+        } else {
+            let resource_sites: Vec<&SiteGrowth> = supporting
+                .iter()
+                .filter(|s| matches!(s.series.mechanism, Mechanism::Sql))
+                .collect();
+            if resource_sites.is_empty() { "file-not-closed" } else { "sql-rows-not-closed" }
+        };
+        let lead = supporting.iter().find(|s| {
+            matches!(
+                (rule, s.series.mechanism),
+                ("http-body-not-closed" | "client-per-request", Mechanism::Http)
+                    | ("sql-rows-not-closed", Mechanism::Sql)
+                    | ("file-not-closed", Mechanism::File | Mechanism::Net)
+                    | ("pool-of-resources", _)
+            )
+        });
+        let growth = fd_growth.as_ref().or(pc_growth.as_ref());
+        if let Some(growth) = growth {
+            let what = if fd_growth.is_some() { "open file descriptors" } else { "HTTP client connections" };
+            let mut f = Finding::new(
+                rule,
+                Severity::Leak,
+                format!("{what} grow {:.0}/min and are never released", growth.per_minute()),
+            );
+            f.location = lead.map(|s| (&s.series.site).into());
+            f.confidence = growth.confidence();
+            f.rate = Some(Rate {
+                per_minute: growth.per_minute(),
+                unit: if fd_growth.is_some() { "fds" } else { "goroutines" },
+            });
+            if let Some(fd) = &fd_growth {
+                f.evidence.facts.push(fd.describe(&format!("open fds ({fd_source})"), |v| format!("{v:.0}")));
+                f.evidence.series.push(Series { name: "open fds".into(), unit: "fds", t: ft.clone(), v: fv.clone() });
+            }
+            if let Some(pc) = &pc_growth {
+                f.evidence.facts.push(pc.describe("net/http persistConn goroutines", |v| format!("{v:.0}")));
+            }
+            if let Some(s) = lead {
+                f.evidence.stacks.push(s.series.stack.clone());
+            }
+            push_merged(&mut findings, f);
+        }
+    }
+    if let Some(l) = loops
+        && l.awaiting_body + l.idle > 0
+    {
+        for f in findings.iter_mut().filter(|f| f.rule == "http-body-not-closed" || f.rule == "client-per-request") {
+            f.evidence.facts.push(format!(
+                "HTTP client read loops: {} waiting for a body to be read or closed, {} idle in a pool",
+                l.awaiting_body, l.idle
+            ));
+        }
+    }
+    if reclaimed > 0 {
+        for f in findings.iter_mut().filter(|f| is_resource(f.rule)) {
+            f.evidence.facts.push(format!(
+                "forced GCs closed {reclaimed} descriptors: unreferenced files or connections nobody closed"
+            ));
+        }
+    }
+
+    // 4. Memory the Go runtime does not know about.
+    let (nt, nv) = resource::non_go_series(snapshots);
+    let n_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_non_go_growth, min_samples: cfg.min_samples };
+    if let Some(growth) = judge(&nt, &nv, &n_bar) {
+        let heap_growth = judge(&heap::total_series(snapshots).0, &totals, &n_bar);
+        if heap_growth.is_none() {
+            findings.push(non_go_finding(&growth, &nt, &nv, snapshots, target, source));
+        }
+    }
+
+    // 5. Hangover.
+    if let Some(probe) = probe
+        && let Some(f) = hangover::pool_hangover(probe, target)
+    {
+        findings.push(f);
+    }
+
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.confidence.total_cmp(&a.confidence)));
+    let verdict = if findings.iter().any(|f| f.severity == Severity::Leak) {
+        Verdict::Leak
+    } else if findings.iter().any(|f| f.severity == Severity::Hangover) {
+        Verdict::Hangover
+    } else {
+        Verdict::Healthy
+    };
+    Report { verdict, findings, notes }
+}
+
+fn is_resource(rule: &str) -> bool {
+    matches!(
+        rule,
+        "http-body-not-closed" | "client-per-request" | "sql-rows-not-closed" | "file-not-closed" | "pool-of-resources"
+    )
+}
+
+fn goroutine_finding(g: &GroupGrowth, rule: &'static str) -> Finding {
+    let s = &g.series;
+    let mut f = Finding::new(
+        rule,
+        Severity::Leak,
+        format!(
+            "goroutines blocked [{}] at {} accumulate at {:.0}/min and never leave",
+            s.key.state,
+            short(&s.key.blocked_at),
+            g.growth.per_minute()
+        ),
+    );
+    f.location = Some((&s.key.blocked_at).into());
+    f.confidence = g.growth.confidence();
+    f.rate = Some(Rate { per_minute: g.growth.per_minute(), unit: "goroutines" });
+    f.evidence.facts.push(goroutine::describe(g));
+    if let Some(c) = &s.key.created_by {
+        f.evidence.facts.push(format!("created by {}", short(c)));
+    }
+    if s.longest_wait_min > 0 {
+        f.evidence.facts.push(format!("longest wait: {} minutes", s.longest_wait_min));
+        f.confidence = f.confidence.max(0.9);
+    }
+    if s.proven_leaked > 0 {
+        f.evidence
+            .facts
+            .push(format!("{} of them proven leaked by the runtime's goroutineleak profile", s.proven_leaked));
+        f.confidence = 0.99;
+    }
+    f.evidence.series.push(Series {
+        name: format!("goroutines at {} that never left", short(&s.key.blocked_at)),
+        unit: "goroutines",
+        t: s.t.clone(),
+        v: s.survivors.clone(),
+    });
+    f.evidence.stacks.push(s.stack.clone());
+    f
+}
+
+/// Picks the rule for a function's growing heap sites and the site that shows it.
+fn heap_rule<'a>(
+    group: &'a [SiteGrowth],
+    supporting: &'a [SiteGrowth],
+    loops: Option<resource::ReadLoops>,
+    source: &dyn Source,
+) -> (&'static str, Option<&'a SiteGrowth>) {
+    let root = group[0].series.root();
+    let related: Vec<&SiteGrowth> =
+        group.iter().chain(supporting.iter().filter(|s| s.series.root() == root)).collect();
+    let with = |m: Mechanism| related.iter().copied().find(|s| s.series.mechanism == m);
+    if let Some(s) = related.iter().copied().find(|s| s.series.pooled && matches!(s.series.mechanism, Mechanism::Net | Mechanism::File)) {
+        return ("pool-of-resources", Some(s));
+    }
+    let decisive = [
+        (Mechanism::Defer, "defer-in-loop"),
+        (Mechanism::Ticker, "ticker-not-stopped"),
+        (Mechanism::Timer, "timer-in-loop"),
+        (Mechanism::Context, "goroutine-ctx-never-cancelled"),
+        (Mechanism::Sql, "sql-rows-not-closed"),
+        (Mechanism::File, "file-not-closed"),
+        (Mechanism::Net, "file-not-closed"),
+    ];
+    for (m, rule) in decisive {
+        if let Some(s) = with(m) {
+            return (rule, Some(s));
+        }
+    }
+    if let Some(s) = with(Mechanism::Http) {
+        return (resource::http_rule(loops.unwrap_or_default()), Some(s));
+    }
+    // Retention: ask the code at the growing sites (and their callers) first.
+    for s in group {
+        for frame in &s.series.user_frames {
+            let rules = source.static_rules(&frame.file, frame.line);
+            if let Some(rule) = RETENTION_RULES.iter().find(|r| rules.contains(r)) {
+                return (rule, Some(s));
+            }
+        }
+    }
+    if group.iter().any(|s| s.series.user_frames.iter().any(|f| registers_callbacks(&f.function))) {
+        return ("subscription-not-removed", Some(&group[0]));
+    }
+    if let Some(s) = with(Mechanism::Map) {
+        let values_grow = group.iter().any(|s| s.series.mechanism != Mechanism::Map);
+        return (if values_grow { "cache-unbounded" } else { "map-no-shrink" }, Some(s));
+    }
+    ("global-retains", Some(&group[0]))
+}
+
+/// Method names that by Go convention register a callback or subscriber.
+fn registers_callbacks(function: &str) -> bool {
+    let name = function.rsplit('.').next().unwrap_or(function);
+    ["Subscribe", "Register", "AddListener", "AddHandler", "AddObserver", "Listen", "Watch", "On"].iter().any(|p| {
+        name.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+fn add_sites(f: &mut Finding, group: &[SiteGrowth]) {
+    for s in group.iter().take(5) {
+        f.evidence.facts.push(heap::describe_site(s));
+        f.evidence.series.push(Series {
+            name: format!("inuse_space at {}", short(&s.series.site)),
+            unit: "bytes",
+            t: s.series.t.clone(),
+            v: s.series.bytes.clone(),
+        });
+        f.evidence.stacks.push(s.series.stack.clone());
+    }
+}
+
+fn attach_heap(findings: &mut [Finding], group: &[SiteGrowth]) {
+    let root = group[0].series.root();
+    if let Some(f) = findings.iter_mut().find(|f| {
+        f.location.as_ref().is_some_and(|l| function_root(&l.function) == root)
+            || f.evidence.facts.iter().any(|x| x.contains(root))
+    }) {
+        for s in group.iter().take(3) {
+            f.evidence.facts.push(format!("retained by these goroutines: {}", heap::describe_site(s)));
+        }
+    }
+}
+
+/// Adds a finding, folding it into an existing one with the same rule and location.
+fn push_merged(findings: &mut Vec<Finding>, f: Finding) {
+    if let Some(existing) = findings.iter_mut().find(|e| e.rule == f.rule && e.location == f.location) {
+        existing.evidence.facts.extend(f.evidence.facts);
+        existing.evidence.series.extend(f.evidence.series);
+        existing.evidence.stacks.extend(f.evidence.stacks);
+        if let (Some(a), Some(b)) = (&mut existing.rate, &f.rate)
+            && a.unit == b.unit
+        {
+            a.per_minute += b.per_minute;
+        }
+        existing.confidence = existing.confidence.max(f.confidence);
+        return;
+    }
+    findings.push(f);
+}
+
+fn non_go_finding(
+    growth: &crate::growth::Growth,
+    t: &[f64],
+    v: &[f64],
+    snapshots: &[Snapshot],
+    target: &Target,
+    source: &dyn Source,
+) -> Finding {
+    let mut f = Finding::new(
+        "cgo-not-freed",
+        Severity::Leak,
+        format!(
+            "memory outside the Go heap grows {}/min while the Go heap stays flat",
+            bytes(growth.per_minute())
+        ),
+    );
+    f.confidence = growth.confidence();
+    f.rate = Some(Rate { per_minute: growth.per_minute(), unit: "bytes" });
+    f.evidence.facts.push(growth.describe("resident memory − Go runtime memory (MemStats.Sys)", bytes));
+    f.evidence.series.push(Series { name: "RSS − Go Sys".into(), unit: "bytes", t: t.to_vec(), v: v.to_vec() });
+    // C allocations have no Go stack; the service's own source names the call that is never freed.
+    let files = user_files(snapshots, target);
+    if let Some((file, line, function)) = source.find_rule_in_packages(&files, "cgo-not-freed").into_iter().next() {
+        f.evidence.facts.push(format!("the static scanner finds C memory never freed at {file}:{line}"));
+        f.location = Some(crate::finding::Location { function, file, line });
+    } else {
+        f.evidence.facts.push(
+            "C allocations have no Go stack; run `leakscope scan` on the service's source to find the call".into(),
+        );
+    }
+    f
+}
+
+/// Source files of user frames seen anywhere in the run, most frequent first.
+fn user_files(snapshots: &[Snapshot], target: &Target) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let vendors = &target.vendor_prefixes;
+    for s in snapshots {
+        let stacks = s
+            .heap
+            .iter()
+            .flatten()
+            .map(|h| &h.stack)
+            .chain(s.goroutines.iter().flatten().map(|g| &g.stack));
+        for stack in stacks {
+            for f in stack {
+                if leakscope_profile::attribution::is_user_function(&f.function, vendors) && !f.file.is_empty() {
+                    *seen.entry(f.file.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut files: Vec<(String, usize)> = seen.into_iter().collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1));
+    files.into_iter().map(|(f, _)| f).collect()
+}
