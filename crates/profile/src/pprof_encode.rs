@@ -1,0 +1,141 @@
+//! Writes the [`Profile`] model back to `profile.proto`, gzipped as Go and
+//! pprof write it (used by `leakscope diff -o`).
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use prost::Message;
+
+use crate::pprof_proto as pb;
+use crate::profile::{LabelValue, Profile, ValueType};
+
+/// Interns strings; index 0 is always "".
+struct StringTable {
+    index: HashMap<String, i64>,
+    table: Vec<Vec<u8>>,
+}
+
+impl StringTable {
+    fn new() -> StringTable {
+        StringTable { index: HashMap::from([(String::new(), 0)]), table: vec![Vec::new()] }
+    }
+
+    fn add(&mut self, s: &str) -> i64 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = i64::try_from(self.table.len()).unwrap_or(i64::MAX);
+        self.table.push(s.as_bytes().to_vec());
+        self.index.insert(s.to_string(), i);
+        i
+    }
+
+    fn value_type(&mut self, v: &ValueType) -> pb::ValueType {
+        pb::ValueType { ty: self.add(&v.ty), unit: self.add(&v.unit) }
+    }
+}
+
+/// Table position → proto id (ids start at 1).
+fn id(index: usize) -> u64 {
+    u64::try_from(index).map_or(u64::MAX, |i| i.saturating_add(1))
+}
+
+/// The profile as protobuf bytes (not compressed).
+pub fn encode(p: &Profile) -> Vec<u8> {
+    let mut st = StringTable::new();
+    let sample_type = p.sample_types.iter().map(|t| st.value_type(t)).collect();
+    let sample = p
+        .samples
+        .iter()
+        .map(|s| pb::Sample {
+            location_id: s.locations.iter().map(|&l| id(l)).collect(),
+            value: s.values.clone(),
+            label: s
+                .labels
+                .iter()
+                .map(|l| {
+                    let key = st.add(&l.key);
+                    match &l.value {
+                        LabelValue::Str(v) => pb::Label { key, str: st.add(v), num: 0, num_unit: 0 },
+                        LabelValue::Num { value, unit } => {
+                            pb::Label { key, str: 0, num: *value, num_unit: st.add(unit) }
+                        }
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let mapping = p
+        .mappings
+        .iter()
+        .enumerate()
+        .map(|(i, m)| pb::Mapping {
+            id: id(i),
+            memory_start: m.start,
+            memory_limit: m.limit,
+            file_offset: m.offset,
+            filename: st.add(&m.file),
+            build_id: st.add(&m.build_id),
+            has_functions: m.has_functions,
+            has_filenames: m.has_filenames,
+            has_line_numbers: m.has_line_numbers,
+            has_inline_frames: m.has_inline_frames,
+        })
+        .collect();
+    let location = p
+        .locations
+        .iter()
+        .enumerate()
+        .map(|(i, l)| pb::Location {
+            id: id(i),
+            mapping_id: l.mapping.map_or(0, id),
+            address: l.address,
+            line: l
+                .lines
+                .iter()
+                .map(|ln| pb::Line { function_id: ln.function.map_or(0, id), line: ln.line, column: ln.column })
+                .collect(),
+            is_folded: l.is_folded,
+        })
+        .collect();
+    let function = p
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| pb::Function {
+            id: id(i),
+            name: st.add(&f.name),
+            system_name: st.add(&f.system_name),
+            filename: st.add(&f.filename),
+            start_line: f.start_line,
+        })
+        .collect();
+    let mut msg = pb::Profile {
+        sample_type,
+        sample,
+        mapping,
+        location,
+        function,
+        string_table: Vec::new(),
+        drop_frames: st.add(&p.drop_frames),
+        keep_frames: st.add(&p.keep_frames),
+        time_nanos: p.time_nanos,
+        duration_nanos: p.duration_nanos,
+        period_type: p.period_type.as_ref().map(|v| st.value_type(v)),
+        period: p.period,
+        comment: p.comments.iter().map(|c| st.add(c)).collect(),
+        default_sample_type: st.add(&p.default_sample_type),
+        doc_url: st.add(&p.doc_url),
+    };
+    msg.string_table = st.table;
+    msg.encode_to_vec()
+}
+
+/// The profile as gzipped protobuf, the on-disk form pprof expects.
+pub fn encode_gzip(p: &Profile) -> std::io::Result<Vec<u8>> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(&encode(p))?;
+    gz.finish()
+}
