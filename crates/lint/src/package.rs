@@ -1,0 +1,171 @@
+//! Cross-file facts about one Go package (the files of one directory with the
+//! same `package` clause), computed once before any rule runs, so a rule can
+//! ask "does `closeBody` close its argument?" or "is `cache` a package-level
+//! variable?" without re-reading sibling files.
+//!
+//! Facts are deliberately cheap (one pass over each file) and keyed by name:
+//! there is no type checker, so a method `Close` on two types shares one entry.
+//! Entries only ever make a rule *more* lenient (an argument counts as handed
+//! off if any same-named function takes it), which favours precision.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use crate::flow;
+use crate::source::SourceFile;
+use crate::syntax::{self, descendants, named_children, text};
+
+/// What the package's own functions do with their parameters.
+#[derive(Debug, Default, Clone)]
+pub struct FuncFacts {
+    /// Parameter names in order ("" for unnamed).
+    pub params: Vec<String>,
+    /// Parameter types' source text, in order.
+    pub param_types: Vec<String>,
+    /// `true` at index i when the body releases or hands off parameter i
+    /// (calls `p.Close()`/`p.Body.Close()`/`close(p)`/`p()`, returns it, stores it).
+    pub releases_param: Vec<bool>,
+    /// `true` for methods (the name alone may collide with a function's).
+    pub is_method: bool,
+}
+
+/// One package-level `var`.
+#[derive(Debug, Clone)]
+pub struct PackageVar {
+    /// The variable's name.
+    pub name: String,
+    /// Declared type text, if written (`map[string][]byte`).
+    pub ty: Option<String>,
+    /// Initial value text, if written (`make(map[string]int)`).
+    pub value: Option<String>,
+    /// Index into [`PackageFacts::files`] of the declaring file.
+    pub file: usize,
+    /// 1-based line of the declaration.
+    pub line: usize,
+}
+
+/// Facts about one package; shared read-only by every file's rules.
+#[derive(Debug, Default)]
+pub struct PackageFacts {
+    /// Paths of the package's files (index = `PackageVar::file`).
+    pub files: Vec<std::path::PathBuf>,
+    /// Package-level variables by name.
+    pub vars: HashMap<String, PackageVar>,
+    /// Functions and methods by name (methods merged with same-named functions).
+    pub funcs: HashMap<String, FuncFacts>,
+    /// Field names `X` closed somewhere as `recv.X.Close()` (or Stop/Release…):
+    /// storing a resource in such a field hands it to an owner that closes it.
+    pub closed_fields: HashSet<String>,
+}
+
+impl PackageFacts {
+    /// Builds the facts of the package made of `files`.
+    pub fn build(files: &[&SourceFile]) -> PackageFacts {
+        let mut facts = PackageFacts {
+            files: files.iter().map(|f| f.path.clone()).collect(),
+            ..Default::default()
+        };
+        for (idx, file) in files.iter().enumerate() {
+            facts.add_file(idx, file);
+        }
+        facts
+    }
+
+    fn add_file(&mut self, idx: usize, file: &SourceFile) {
+        let src = file.src.as_str();
+        let root = file.tree.root_node();
+        for top in named_children(root) {
+            match top.kind() {
+                "var_declaration" => {
+                    for spec in descendants(top).filter(|n| n.kind() == "var_spec") {
+                        let ty = spec.child_by_field_name("type").map(|t| text(t, src).to_string());
+                        let value = spec
+                            .child_by_field_name("value")
+                            .map(|v| text(v, src).to_string());
+                        for name in syntax::assigned_names(spec, src) {
+                            if name == "_" {
+                                continue;
+                            }
+                            let line = spec.start_position().row + 1;
+                            let var = PackageVar {
+                                name: name.to_string(),
+                                ty: ty.clone(),
+                                value: value.clone(),
+                                file: idx,
+                                line,
+                            };
+                            self.vars.insert(name.to_string(), var);
+                        }
+                    }
+                }
+                "function_declaration" | "method_declaration" => self.add_func(top, src),
+                _ => {}
+            }
+        }
+        for node in descendants(root) {
+            let Some(call) = syntax::call(node) else { continue };
+            let Some(operand) = call.operand else { continue };
+            if operand.kind() == "selector_expression"
+                && flow::GENERIC_RELEASE.contains(&text(call.name, src))
+                && let Some(field) = operand.child_by_field_name("field")
+            {
+                self.closed_fields.insert(text(field, src).to_string());
+            }
+        }
+    }
+
+    fn add_func(&mut self, func: Node<'_>, src: &str) {
+        let Some(name) = syntax::function_name(func, src) else {
+            return;
+        };
+        let params: Vec<String> = syntax::parameter_names(func, src)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let param_types = syntax::parameter_types(func, src)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let releases_param = match func.child_by_field_name("body") {
+            Some(body) => params
+                .iter()
+                .map(|p| !p.is_empty() && p != "_" && flow::body_releases_name(body, src, p))
+                .collect(),
+            None => vec![false; params.len()],
+        };
+        let facts = FuncFacts {
+            params,
+            param_types,
+            releases_param,
+            is_method: func.kind() == "method_declaration",
+        };
+        match self.funcs.get_mut(name) {
+            Some(existing) => {
+                for (i, r) in facts.releases_param.iter().enumerate() {
+                    if let Some(slot) = existing.releases_param.get_mut(i) {
+                        *slot |= *r;
+                    }
+                }
+            }
+            None => {
+                self.funcs.insert(name.to_string(), facts);
+            }
+        }
+    }
+
+    /// True if the package's function or method `name` releases or keeps its
+    /// argument at `index`.
+    pub fn takes_param(&self, name: &str, index: usize) -> bool {
+        self.funcs
+            .get(name)
+            .and_then(|f| f.releases_param.get(index))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// True if `name` is a package-level variable.
+    pub fn is_var(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+}

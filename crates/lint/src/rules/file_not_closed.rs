@@ -1,0 +1,141 @@
+//! `file-not-closed`: files, listeners and connections opened and not closed
+//! on every path.
+
+use super::Rule;
+use super::acquire::{Check, check_acquisition};
+use crate::context::FileCtx;
+use crate::finding::Finding;
+use crate::syntax;
+
+/// See [`DOC`].
+pub struct FileNotClosed;
+
+const ID: &str = "file-not-closed";
+
+const DOC: &str = r#"## What it does
+Finds `*os.File`s (`os.Open`, `os.Create`, `os.OpenFile`, `os.CreateTemp`), network connections
+(`net.Dial*`, `tls.Dial`, `Dialer.Dial*`, `Listener.Accept`) and listeners (`net.Listen*`) that are
+not closed on some path from where they are opened to where the function returns, and results that
+are discarded outright.
+
+## Why is this bad?
+Each holds a file descriptor. The runtime closes an `*os.File` or a `net.Conn` only when the garbage
+collector finds it unreachable, which may be much later or never (if it stays referenced), so a
+service that leaks one per request runs out of descriptors ("too many open files") or keeps
+sockets in CLOSE_WAIT.
+
+## Example
+```go
+f, err := os.Open(path)
+if err != nil {
+    return err
+}
+if info, _ := f.Stat(); info.Size() == 0 {
+    return errEmpty // f leaks here
+}
+defer f.Close()
+```
+
+## Use instead
+```go
+f, err := os.Open(path)
+if err != nil {
+    return err
+}
+defer f.Close()
+```
+Returning the file, storing it in a struct that closes it, or passing it to a function that closes
+it (including one named like `closeFile`, or listed in `leakscope.toml` `ownership-functions`) all
+count as handing it off.
+
+## References
+- https://pkg.go.dev/os#File.Close
+- https://pkg.go.dev/net#Conn
+"#;
+
+const OS_OPEN: &[&str] = &["Open", "Create", "OpenFile", "CreateTemp", "OpenInRoot"];
+const NET_OPEN: &[&str] = &[
+    "Dial",
+    "DialTimeout",
+    "DialTCP",
+    "DialUDP",
+    "DialUnix",
+    "DialIP",
+    "Listen",
+    "ListenTCP",
+    "ListenUDP",
+    "ListenUnix",
+    "ListenPacket",
+    "ListenIP",
+    "ListenUnixgram",
+    "ListenMulticastUDP",
+];
+const TLS_OPEN: &[&str] = &["Dial", "DialWithDialer", "Listen"];
+
+impl Rule for FileNotClosed {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn doc(&self) -> &'static str {
+        DOC
+    }
+
+    fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let f = ctx.file;
+        let has_net = f.imports_path("net");
+        if !f.imports_path("os") && !has_net && !f.imports_path("crypto/tls") {
+            return;
+        }
+        for call in ctx.nodes_of_kind("call_expression") {
+            let (noun, what) = if let Some(name) = f.pkg_call(call, "os", OS_OPEN) {
+                ("file", format!("os.{name}"))
+            } else if let Some(name) = f.pkg_call(call, "net", NET_OPEN) {
+                (
+                    if name.starts_with("Listen") {
+                        "listener"
+                    } else {
+                        "connection"
+                    },
+                    format!("net.{name}"),
+                )
+            } else if let Some(name) = f.pkg_call(call, "crypto/tls", TLS_OPEN) {
+                (
+                    if name == "Listen" {
+                        "listener"
+                    } else {
+                        "connection"
+                    },
+                    format!("tls.{name}"),
+                )
+            } else if let Some(what) = method_acquisition(ctx, call, has_net) {
+                ("connection", what)
+            } else {
+                continue;
+            };
+            let check = Check {
+                rule: ID,
+                noun,
+                verb: "closed",
+                what: &what,
+                sub_handles: &[],
+                release_methods: &["Close"],
+            };
+            check_acquisition(ctx, call, &check, out);
+        }
+    }
+}
+
+/// `d.Dial(...)`/`d.DialContext(...)` on something named like a dialer, and
+/// `ln.Accept()` in a file that imports "net".
+fn method_acquisition(ctx: &FileCtx<'_>, call: tree_sitter::Node<'_>, has_net: bool) -> Option<String> {
+    let c = syntax::call(call)?;
+    let operand = ctx.text(c.operand?);
+    let name = ctx.text(c.name);
+    let dialer = operand.to_ascii_lowercase().contains("dialer") || operand.contains("net.Dialer{");
+    match name {
+        "Dial" | "DialContext" if dialer && has_net => Some(format!("{operand}.{name}")),
+        "Accept" if has_net && c.args.is_empty() => Some(format!("{operand}.Accept")),
+        _ => None,
+    }
+}

@@ -1,0 +1,62 @@
+//! The rule registry: one unit struct per rule, one file per rule, listed once
+//! in [`RULES`]. See the crate docs for how to add one.
+
+use crate::context::FileCtx;
+use crate::finding::Finding;
+
+pub mod acquire;
+
+mod file_not_closed;
+
+/// A static rule. Implementations are unit structs, registered in [`RULES`].
+pub trait Rule: Sync {
+    /// The rule id; must be one of `leakscope_rules::RULES` (a test checks).
+    fn id(&self) -> &'static str;
+    /// Structured docs (markdown): `## What it does`, `## Why is this bad?`,
+    /// `## Example`, `## Use instead`, `## References`. SARIF help and
+    /// `leakscope explain` show this text.
+    fn doc(&self) -> &'static str;
+    /// Appends the findings for one file. Must not do I/O or panic on odd input.
+    fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every static rule, in the order of DESIGN §3.
+pub static RULES: &[&dyn Rule] = &[&file_not_closed::FileNotClosed];
+
+/// The rule with `id`, if it is a static rule.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.id() == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_in_the_taxonomy_documented_and_has_cases() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/lint");
+        let mut seen = std::collections::HashSet::new();
+        for r in RULES {
+            assert!(
+                leakscope_rules::find(r.id()).is_some(),
+                "{} is not in leakscope-rules",
+                r.id()
+            );
+            assert!(seen.insert(r.id()), "{} registered twice", r.id());
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(r.doc().contains(section), "{} doc lacks {section}", r.id());
+            }
+            assert!(
+                corpus.join(r.id()).is_dir(),
+                "{} has no corpus/lint/{} cases",
+                r.id(),
+                r.id()
+            );
+        }
+    }
+}
