@@ -3,7 +3,13 @@
 //! Exit codes (a contract CI scripts rely on): 0 no leak found, 1 leak or
 //! findings, 2 usage or input error, 3 target unreachable.
 
+mod analyze;
+mod diff;
 mod explain;
+mod inputs;
+mod output;
+mod profile_diff;
+mod profile_summary;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -23,6 +29,10 @@ struct Cli {
 enum Command {
     /// What a leak kind is, why it leaks in Go, and how to fix it (all rules without an argument).
     Explain(explain::Args),
+    /// Offline: what captured files say (pprof profiles, legacy text profiles, ...).
+    Analyze(analyze::Args),
+    /// Growth between two snapshots of the same kind (heap profiles: as go tool pprof -base).
+    Diff(diff::Args),
 }
 
 /// Exit codes of the contract above.
@@ -42,6 +52,8 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args, &mut out),
+        Command::Analyze(args) => analyze::run(&args, &mut out),
+        Command::Diff(args) => diff::run(&args, &mut out),
     };
     match result.and_then(|code| out.flush().map(|()| code).map_err(Into::into)) {
         Ok(code) => ExitCode::from(code),
