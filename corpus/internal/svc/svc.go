@@ -24,6 +24,8 @@ import (
 	_ "net/http/pprof" // registers /debug/pprof/ on the default mux
 	"os"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -75,6 +77,7 @@ func Run(name string, setup func(s *Service) (Load, error)) {
 	mode := flag.String("mode", "leaky", "leaky or fixed")
 	rate := flag.Float64("rate", 50, "load ticks per second")
 	flag.Parse()
+	setProfileRates()
 	log.SetPrefix(name + ": ")
 	log.SetFlags(0)
 	if *mode != "leaky" && *mode != "fixed" {
@@ -145,5 +148,30 @@ func generate(ctx context.Context, rate float64, load Load) {
 				}
 			}()
 		}
+	}
+}
+
+// setProfileRates turns on the block and mutex profiles when the environment
+// asks for it (LEAKSCOPE_CORPUS_BLOCKRATE for runtime.SetBlockProfileRate,
+// LEAKSCOPE_CORPUS_MUTEXFRACTION for runtime.SetMutexProfileFraction), so
+// tests can capture real block/mutex profiles without a flag every program
+// would have to accept. Unset, both profiles stay off, as in Go's default.
+func setProfileRates() {
+	for _, p := range []struct {
+		env string
+		set func(int)
+	}{
+		{"LEAKSCOPE_CORPUS_BLOCKRATE", runtime.SetBlockProfileRate},
+		{"LEAKSCOPE_CORPUS_MUTEXFRACTION", func(n int) { runtime.SetMutexProfileFraction(n) }},
+	} {
+		v := os.Getenv(p.env)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			log.Fatalf("%s must be a non-negative integer, not %q", p.env, v)
+		}
+		p.set(n)
 	}
 }

@@ -87,7 +87,7 @@ pub fn analyze(args: &Args) -> anyhow::Result<Report> {
 /// Prints the report in `format`.
 pub fn render(report: &Report, format: OutputFormat, out: &mut impl Write) -> std::io::Result<()> {
     if format == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut *out, report)?;
+        serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
         return writeln!(out);
     }
     for (i, f) in report.files.iter().enumerate() {

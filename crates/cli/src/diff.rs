@@ -64,7 +64,7 @@ pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
             }
             match args.format {
                 OutputFormat::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &report)?;
+                    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
                     writeln!(out)?;
                 }
                 OutputFormat::Markdown => profile_diff::render_markdown(&report, out)?,
