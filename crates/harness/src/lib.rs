@@ -72,26 +72,49 @@ fn bin_dir() -> PathBuf {
 
 /// Builds `corpus/cmd/NAME` (once per process) and returns the binary's path.
 pub fn build(name: &str) -> Result<PathBuf, Error> {
+    build_with_env(name, &[])
+}
+
+/// Builds `corpus/cmd/NAME` with extra build environment (e.g.
+/// `GOEXPERIMENT=goroutineleakprofile`), once per process and environment,
+/// to a binary of its own so it never replaces the plain build.
+pub fn build_with_env(name: &str, env: &[(&str, &str)]) -> Result<PathBuf, Error> {
     static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
     let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(path) = built.get(name) {
-        return Ok(path.clone());
-    }
-    let err = |detail: String| Error::Build { name: name.to_string(), detail };
+    let err = |detail: String| Error::Build {
+        name: name.to_string(),
+        detail,
+    };
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(err("not a corpus program name".into()));
     }
+    // The binary's file name records the environment it was built with.
+    let mut file = name.to_string();
+    for (k, v) in env {
+        file.push('.');
+        file.extend(format!("{k}={v}").chars().map(|c| {
+            if c.is_ascii_alphanumeric() || c == '=' {
+                c
+            } else {
+                '_'
+            }
+        }));
+    }
+    if let Some(path) = built.get(&file) {
+        return Ok(path.clone());
+    }
     let dir = bin_dir();
     std::fs::create_dir_all(&dir).map_err(|e| err(format!("{}: {e}", dir.display())))?;
-    let out = dir.join(name);
+    let out = dir.join(&file);
     // Build to a private name and rename, so concurrent test processes never run a half-written binary.
-    let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+    let tmp = dir.join(format!(".{file}.{}", std::process::id()));
     let output = Command::new("go")
         .arg("build")
         .arg("-o")
         .arg(&tmp)
         .arg(format!("./cmd/{name}"))
+        .envs(env.iter().copied())
         .current_dir(corpus_dir())
         .output()
         .map_err(|e| err(format!("running go: {e}")))?;
@@ -99,7 +122,7 @@ pub fn build(name: &str) -> Result<PathBuf, Error> {
         return Err(err(String::from_utf8_lossy(&output.stderr).trim().to_string()));
     }
     std::fs::rename(&tmp, &out).map_err(|e| err(format!("{}: {e}", out.display())))?;
-    built.insert(name.to_string(), out.clone());
+    built.insert(file, out.clone());
     Ok(out)
 }
 
@@ -125,8 +148,22 @@ impl Service {
         env: &[(&str, &str)],
     ) -> Result<Service, Error> {
         let bin = build(name)?;
-        let err = |detail: String| Error::Start { name: name.to_string(), detail };
-        let mut cmd = Command::new(&bin);
+        Self::start_binary(&bin, name, mode, args, env)
+    }
+
+    /// Starts an already built corpus binary (from [`build_with_env`]).
+    pub fn start_binary(
+        bin: &Path,
+        name: &str,
+        mode: Mode,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Service, Error> {
+        let err = |detail: String| Error::Start {
+            name: name.to_string(),
+            detail,
+        };
+        let mut cmd = Command::new(bin);
         cmd.arg("--addr=127.0.0.1:0")
             .arg(format!("--mode={}", mode.as_str()))
             .args(args)
@@ -151,7 +188,11 @@ impl Service {
             // Keep draining so the program never blocks on a full pipe.
             let _ = std::io::copy(&mut reader, &mut std::io::sink());
         });
-        let mut svc = Service { name: name.to_string(), child, addr: String::new() };
+        let mut svc = Service {
+            name: name.to_string(),
+            child,
+            addr: String::new(),
+        };
         let line = match rx.recv_timeout(START_TIMEOUT) {
             Ok(Ok(line)) => line,
             Ok(Err(e)) => return Err(err(format!("reading stdout: {e}"))),
@@ -187,7 +228,10 @@ impl Service {
     /// GETs `path` (e.g. `/debug/pprof/heap?gc=1`) and returns the body.
     pub fn get(&self, path: &str) -> Result<Vec<u8>, Error> {
         let url = format!("{}{path}", self.url());
-        let err = |detail: String| Error::Http { url: url.clone(), detail };
+        let err = |detail: String| Error::Http {
+            url: url.clone(),
+            detail,
+        };
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
@@ -205,7 +249,10 @@ impl Service {
     /// GETs `path` and returns the body as text.
     pub fn get_text(&self, path: &str) -> Result<String, Error> {
         let body = self.get(path)?;
-        String::from_utf8(body).map_err(|e| Error::Http { url: format!("{}{path}", self.url()), detail: e.to_string() })
+        String::from_utf8(body).map_err(|e| Error::Http {
+            url: format!("{}{path}", self.url()),
+            detail: e.to_string(),
+        })
     }
 }
 
@@ -255,7 +302,10 @@ mod tests {
         }
         // Reaped on drop: the pid is gone (or reused by something that is not our program).
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        assert!(!comm.starts_with("goroutine-chan"), "program still running after drop");
+        assert!(
+            !comm.starts_with("goroutine-chan"),
+            "program still running after drop"
+        );
     }
 
     #[test]
@@ -271,7 +321,10 @@ mod tests {
         let pid = *pid.lock().unwrap();
         assert_ne!(pid, 0);
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        assert!(!comm.starts_with("goroutine-chan"), "program outlived a panicking test");
+        assert!(
+            !comm.starts_with("goroutine-chan"),
+            "program outlived a panicking test"
+        );
     }
 
     #[test]
