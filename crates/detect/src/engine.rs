@@ -308,22 +308,23 @@ fn heap_rule<'a>(
     if let Some(s) = related.iter().copied().find(|s| s.series.pooled && matches!(s.series.mechanism, Mechanism::Net | Mechanism::File)) {
         return ("pool-of-resources", Some(s));
     }
+    // Resources first: a leaked connection also keeps its request's context and timers alive.
+    if let Some(s) = with(Mechanism::Http) {
+        return (resource::http_rule(loops.unwrap_or_default()), Some(s));
+    }
     let decisive = [
+        (Mechanism::Sql, "sql-rows-not-closed"),
+        (Mechanism::File, "file-not-closed"),
+        (Mechanism::Net, "file-not-closed"),
         (Mechanism::Defer, "defer-in-loop"),
         (Mechanism::Ticker, "ticker-not-stopped"),
         (Mechanism::Timer, "timer-in-loop"),
         (Mechanism::Context, "goroutine-ctx-never-cancelled"),
-        (Mechanism::Sql, "sql-rows-not-closed"),
-        (Mechanism::File, "file-not-closed"),
-        (Mechanism::Net, "file-not-closed"),
     ];
     for (m, rule) in decisive {
         if let Some(s) = with(m) {
             return (rule, Some(s));
         }
-    }
-    if let Some(s) = with(Mechanism::Http) {
-        return (resource::http_rule(loops.unwrap_or_default()), Some(s));
     }
     // Retention: ask the code at the growing sites (and their callers) first.
     for s in group {

@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod finding;
 pub mod frames;
+pub mod from_profile;
 pub mod goroutine;
 pub mod growth;
 pub mod hangover;

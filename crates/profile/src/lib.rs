@@ -13,7 +13,14 @@
 
 pub mod attribution;
 pub mod contention_text;
+pub mod count_profile_text;
 pub mod error;
+mod fx_hash;
+pub mod go_quote;
+pub mod goroutine;
+pub mod goroutine_dump;
+pub mod goroutine_group;
+pub mod goroutine_header;
 pub mod heap_text;
 pub mod input;
 mod legacy_text;
@@ -25,6 +32,7 @@ pub mod profile;
 pub mod profile_merge;
 pub mod profile_top;
 mod text_cursor;
+pub mod wait_reason;
 
 pub use error::ParseError;
 pub use limits::Limits;

@@ -1,0 +1,3 @@
+module leakscope.dev/bench/gen/goroutines
+
+go 1.26

@@ -1,0 +1,218 @@
+//! One sampling session against a live service: every tick reads `/proc`
+//! (before any GC), the post-GC heap, the goroutines and the runtime's leak
+//! profile, and turns them into a [`Snapshot`] for the detectors.
+//!
+//! Order matters (DESIGN §6): descriptors are counted *before* the forced GC,
+//! because the GC runs cleanups that close unreferenced files; the count after
+//! it says how many the GC reclaimed.
+
+use std::time::Instant;
+
+use leakscope_detect::from_profile;
+use leakscope_detect::snapshot::{HangoverProbe, HeapSample, ProcStats, RuntimeMem, Snapshot};
+use leakscope_profile::{Limits, ParseError, goroutine_dump, input};
+
+use crate::endpoint::{Endpoint, FetchError};
+use crate::procfs;
+
+/// Why a session cannot go on.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The target did not answer at all.
+    #[error(transparent)]
+    Unreachable(FetchError),
+    /// The target answered, but with nothing leakscope can use.
+    #[error("{url} answered, but not with Go profiles: {detail}")]
+    NoEvidence { url: String, detail: String },
+}
+
+/// What the service offers, learned on the first tick.
+#[derive(Clone, Debug, Default)]
+pub struct Capabilities {
+    /// `/debug/pprof/heap` parses.
+    pub heap: bool,
+    /// `/debug/pprof/goroutine?debug=2` parses (ids, states, wait times).
+    pub goroutine_dump: bool,
+    /// Only `debug=1` counts are available.
+    pub goroutine_counts: bool,
+    /// `/debug/pprof/goroutineleak` exists (Go 1.26 with the experiment, Go ≥ 1.27).
+    pub goroutineleak: bool,
+}
+
+/// A live sampling session.
+pub struct Session {
+    endpoint: Endpoint,
+    pid: Option<u32>,
+    limits: Limits,
+    started: Instant,
+    caps: Option<Capabilities>,
+    /// Degraded-evidence notes for the report (each once).
+    pub notes: Vec<String>,
+}
+
+impl Session {
+    /// A session against `endpoint`, reading `/proc/PID` too when `pid` is given.
+    pub fn new(endpoint: Endpoint, pid: Option<u32>, limits: Limits) -> Session {
+        Session { endpoint, pid, limits, started: Instant::now(), caps: None, notes: Vec::new() }
+    }
+
+    /// What the service offers (after the first tick).
+    pub fn capabilities(&self) -> Option<&Capabilities> {
+        self.caps.as_ref()
+    }
+
+    fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    /// Takes one snapshot. The first tick fails if the target is unreachable
+    /// or offers no usable evidence; later ticks degrade instead of failing.
+    pub fn tick(&mut self) -> Result<Snapshot, SessionError> {
+        let first = self.caps.is_none();
+        let mut snap = Snapshot { at_s: self.started.elapsed().as_secs_f64(), ..Snapshot::default() };
+
+        snap.proc = self.pid.and_then(|pid| match procfs::sample(pid) {
+            Ok(p) => Some(ProcStats {
+                fds: p.fds,
+                socket_fds: p.socket_fds,
+                file_fds: p.file_fds,
+                fds_after_gc: None,
+                established: p.established,
+                close_wait: p.close_wait,
+                rss_bytes: p.rss_bytes,
+            }),
+            Err(e) => {
+                self.note(format!("no /proc figures: {e}"));
+                None
+            }
+        });
+
+        let mut problems = Vec::new();
+        match self.heap() {
+            Ok((samples, mem)) => {
+                snap.heap = Some(samples);
+                snap.mem = mem;
+            }
+            Err(Fetch::Unreachable(e)) if first => return Err(SessionError::Unreachable(e)),
+            Err(e) => problems.push(format!("heap: {e}")),
+        }
+        if let (Some(proc), Some(pid)) = (snap.proc.as_mut(), self.pid)
+            && let Ok(after) = procfs::sample(pid)
+        {
+            proc.fds_after_gc = Some(after.fds);
+        }
+        if let Some(rss) = snap.proc.as_ref().map(|p| p.rss_bytes as f64) {
+            snap.mem.rss_bytes = Some(rss);
+        }
+
+        match self.goroutines() {
+            Ok((gs, counts_only)) => {
+                if counts_only {
+                    self.note("goroutine?debug=2 unavailable: goroutines judged on counts".into());
+                }
+                snap.goroutines = Some(gs);
+                if first {
+                    self.caps.get_or_insert_with(Capabilities::default).goroutine_counts = counts_only;
+                }
+            }
+            Err(Fetch::Unreachable(e)) if first => return Err(SessionError::Unreachable(e)),
+            Err(e) => problems.push(format!("goroutines: {e}")),
+        }
+
+        if first {
+            let caps = self.caps.get_or_insert_with(Capabilities::default);
+            caps.heap = snap.heap.is_some();
+            caps.goroutine_dump = snap.goroutines.is_some() && !caps.goroutine_counts;
+            caps.goroutineleak = self.endpoint.get("/debug/pprof/goroutineleak?debug=1").is_ok();
+            if snap.heap.is_none() && snap.goroutines.is_none() {
+                return Err(SessionError::NoEvidence {
+                    url: self.endpoint.base().to_string(),
+                    detail: problems.join("; "),
+                });
+            }
+        }
+        if self.caps.as_ref().is_some_and(|c| c.goroutineleak)
+            && let Ok(body) = self.endpoint.get("/debug/pprof/goroutineleak?debug=2")
+            && let Ok(Some(dump)) = goroutine_dump::parse_dump(&body, &self.limits)
+        {
+            snap.leaked_ids = Some(from_profile::leaked_ids(&dump));
+        }
+        for p in problems {
+            self.note(p);
+        }
+        Ok(snap)
+    }
+
+    /// Two forced GCs back to back: what the second one releases was only
+    /// held by `sync.Pool`'s victim cache.
+    pub fn hangover_probe(&mut self) -> Option<HangoverProbe> {
+        let first = self.heap().ok()?.0;
+        let second = self.heap().ok()?.0;
+        Some(HangoverProbe { first, second })
+    }
+
+    /// The post-GC heap, as legacy text: one request gives the profile and the
+    /// runtime's MemStats read right after the GC.
+    #[allow(irrefutable_let_patterns)] // more input kinds than profiles exist
+    fn heap(&self) -> Result<(Vec<HeapSample>, RuntimeMem), Fetch> {
+        let body = self.endpoint.get("/debug/pprof/heap?gc=1&debug=1")?;
+        let input::Input::Profile { profile, .. } = input::parse(&body, &self.limits)? else {
+            return Err(Fetch::Parse("not a heap profile".into()));
+        };
+        let samples = from_profile::heap_samples(&profile).map_err(Fetch::Parse)?;
+        let stat = |name: &str| {
+            profile.memstats.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<f64>().ok())
+        };
+        let mem = RuntimeMem { sys_bytes: stat("Sys"), ..RuntimeMem::default() };
+        Ok((samples, mem))
+    }
+
+    /// Goroutines with ids (`debug=2`), else counted stacks (`debug=1`).
+    fn goroutines(&self) -> Result<(Vec<leakscope_detect::snapshot::Goroutine>, bool), Fetch> {
+        let dump_err = match self.endpoint.get("/debug/pprof/goroutine?debug=2") {
+            Ok(body) => match goroutine_dump::parse_dump(&body, &self.limits) {
+                Ok(Some(dump)) if dump.truncation.is_none() => {
+                    return Ok((from_profile::dump_goroutines(&dump), false));
+                }
+                Ok(Some(_)) => Fetch::Parse("debug=2 dump truncated by the runtime".into()),
+                Ok(None) => Fetch::Parse("debug=2 answer has no goroutines".into()),
+                Err(e) => Fetch::from(e),
+            },
+            Err(e @ FetchError::Unreachable { .. }) => return Err(Fetch::Unreachable(e)),
+            Err(e) => Fetch::Http(e),
+        };
+        let body = self.endpoint.get("/debug/pprof/goroutine?debug=1").map_err(|_| dump_err)?;
+        match leakscope_profile::count_profile_text::parse_count_profile(&body, &self.limits)? {
+            Some(counts) => Ok((from_profile::counted_goroutines(&counts), true)),
+            None => Err(Fetch::Parse("goroutine?debug=1 answer is not a goroutine profile".into())),
+        }
+    }
+}
+
+/// One endpoint's failure.
+#[derive(Debug, thiserror::Error)]
+enum Fetch {
+    #[error(transparent)]
+    Unreachable(FetchError),
+    #[error(transparent)]
+    Http(FetchError),
+    #[error("{0}")]
+    Parse(String),
+}
+
+impl From<FetchError> for Fetch {
+    fn from(e: FetchError) -> Fetch {
+        match e {
+            FetchError::Unreachable { .. } => Fetch::Unreachable(e),
+            other => Fetch::Http(other),
+        }
+    }
+}
+
+impl From<ParseError> for Fetch {
+    fn from(e: ParseError) -> Fetch {
+        Fetch::Parse(e.to_string())
+    }
+}
