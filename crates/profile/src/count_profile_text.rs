@@ -8,7 +8,7 @@
 //! goroutine profile: total 3
 //! 2 @ 0x47fd0e 0x414a5c 0x4e56b7 0x486a61
 //! # labels: {"handler":"lookup"}
-//! #	0x4e56b6	main.worker+0x56	/src/main.go:36
+//! #\t0x4e56b6\tmain.worker+0x56\t/src/main.go:36
 //!
 //! 1 @ 0x47fd0e …
 //! ```
@@ -32,13 +32,19 @@ pub fn parse_count_profile(bytes: &[u8], limits: &Limits) -> Result<Option<Count
     let Some(first_end) = memchr::memchr(b'\n', bytes).or((!bytes.is_empty()).then_some(bytes.len())) else {
         return Ok(None);
     };
-    let Some((name, total)) = std::str::from_utf8(&bytes[..first_end]).ok().and_then(parse_title) else {
+    let Some((name, total)) = std::str::from_utf8(&bytes[..first_end])
+        .ok()
+        .and_then(parse_title)
+    else {
         return Ok(None);
     };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        ParseError::malformed(FORMAT, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
-    })?;
-    let mut profile = CountProfile { name: name.to_string(), total, stacks: Vec::new() };
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| ParseError::malformed(FORMAT, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+    let mut profile = CountProfile {
+        name: name.to_string(),
+        total,
+        stacks: Vec::new(),
+    };
     let mut current: Option<StackCount> = None;
     for (i, line) in text.lines().enumerate().skip(1) {
         let line_no = i + 1;
@@ -58,9 +64,14 @@ pub fn parse_count_profile(bytes: &[u8], limits: &Limits) -> Result<Option<Count
         if let Some(frame) = line.strip_prefix('#') {
             let stack = current.as_mut().ok_or_else(|| bad("a frame before any record"))?;
             if stack.frames.len() >= limits.max_stack_depth {
-                return Err(ParseError::TooMany { what: "frames in one stack", limit: limits.max_stack_depth });
+                return Err(ParseError::TooMany {
+                    what: "frames in one stack",
+                    limit: limits.max_stack_depth,
+                });
             }
-            stack.frames.push(parse_frame(frame).ok_or_else(|| bad("not a '#\\t0xPC\\tfunc+0xOFF\\tfile:line' frame"))?);
+            stack.frames.push(
+                parse_frame(frame).ok_or_else(|| bad("not a '#\\t0xPC\\tfunc+0xOFF\\tfile:line' frame"))?,
+            );
             continue;
         }
         if let Some(done) = current.take() {
@@ -72,7 +83,10 @@ pub fn parse_count_profile(bytes: &[u8], limits: &Limits) -> Result<Option<Count
     if let Some(stack) = current.take() {
         profile.stacks.push(stack);
     }
-    let sum = profile.stacks.iter().try_fold(0u64, |acc, s| acc.checked_add(s.count));
+    let sum = profile
+        .stacks
+        .iter()
+        .try_fold(0u64, |acc, s| acc.checked_add(s.count));
     if sum != Some(total) {
         let sum = sum.map_or_else(|| "more than 2^64".to_string(), |s| s.to_string());
         return Err(ParseError::malformed(
@@ -102,7 +116,12 @@ fn parse_record(line: &str, limits: &Limits) -> Option<StackCount> {
         }
         out.push(parse_hex(pc)?);
     }
-    Some(StackCount { count, frames: Vec::new(), pcs: out, labels: Vec::new() })
+    Some(StackCount {
+        count,
+        frames: Vec::new(),
+        pcs: out,
+        labels: Vec::new(),
+    })
 }
 
 /// The part after `#`: `\t0xPC\tfunc+0xOFF\tfile:line` or `\t0xPC` (no symbol).
@@ -110,7 +129,11 @@ fn parse_frame(rest: &str) -> Option<Frame> {
     let mut cells = rest.split('\t').filter(|c| !c.is_empty());
     let pc = parse_hex(cells.next()?)?;
     let Some(function) = cells.next() else {
-        return Some(Frame { function: format!("{pc:#x}"), file: String::new(), line: 0 });
+        return Some(Frame {
+            function: format!("{pc:#x}"),
+            file: String::new(),
+            line: 0,
+        });
     };
     let location = cells.next()?;
     if cells.next().is_some() {
@@ -118,7 +141,11 @@ fn parse_frame(rest: &str) -> Option<Frame> {
     }
     let function = function.rsplit_once("+0x").map_or(function, |(f, _)| f);
     let (file, line) = location.rsplit_once(':')?;
-    Some(Frame { function: function.to_string(), file: file.to_string(), line: line.parse().ok()? })
+    Some(Frame {
+        function: function.to_string(),
+        file: file.to_string(),
+        line: line.parse().ok()?,
+    })
 }
 
 #[cfg(test)]
@@ -128,7 +155,9 @@ mod tests {
     #[test]
     fn syntax_of_print_count_profile() {
         let text = "goroutine profile: total 3\n2 @ 0x47fd0e 0x4e56b7\n# labels: {\"k\":\"v\"}\n#\t0x4e56b6\tmain.worker+0x56\t\t/src/main.go:36\n#\t0x4e59a3\n\n1 @ 0x47fd0e\n#\t0x47fd0d\truntime.gopark+0xcd\t/go/src/runtime/proc.go:435\n\n";
-        let p = parse_count_profile(text.as_bytes(), &Limits::default()).unwrap().unwrap();
+        let p = parse_count_profile(text.as_bytes(), &Limits::default())
+            .unwrap()
+            .unwrap();
         assert_eq!((p.name.as_str(), p.total, p.stacks.len()), ("goroutine", 3, 2));
         let s = &p.stacks[0];
         assert_eq!((s.count, s.pcs.len(), s.labels.len()), (2, 2, 1));
@@ -140,7 +169,11 @@ mod tests {
     #[test]
     fn wrong_or_broken() {
         let l = Limits::default();
-        assert!(parse_count_profile(b"heap profile: 1: 2 [3: 4] @ heap/1\n", &l).unwrap().is_none());
+        assert!(
+            parse_count_profile(b"heap profile: 1: 2 [3: 4] @ heap/1\n", &l)
+                .unwrap()
+                .is_none()
+        );
         assert!(parse_count_profile(b"", &l).unwrap().is_none());
         let err = parse_count_profile(b"goroutine profile: total 2\n1 @ 0x1\n", &l).unwrap_err();
         assert!(err.to_string().contains("add up to 1"), "{err}");

@@ -25,6 +25,7 @@ use crate::goroutine::{
 };
 use crate::goroutine_header::{Header, parse_header};
 use crate::limits::Limits;
+use crate::traceback_line::{RECENT_SLOTS, frame_function, quick_slot, split_file_line};
 
 /// `writeGoroutineStacks` in runtime/pprof gives up growing its buffer at 64 MiB.
 pub const RUNTIME_DUMP_CAP: u64 = 64 << 20;
@@ -164,12 +165,20 @@ impl DumpParser {
             } else if block.expect != Expect::Frame {
                 Some(format!("goroutine {} ends in the middle of a frame", block.id))
             } else if incomplete_tail {
-                Some(format!("goroutine {} ends without the final newline the runtime writes", block.id))
+                Some(format!(
+                    "goroutine {} ends without the final newline the runtime writes",
+                    block.id
+                ))
             } else {
                 None
             };
             match reason {
-                Some(reason) => truncation = Some(Truncation { reason, partial_goroutine: Some(block.id) }),
+                Some(reason) => {
+                    truncation = Some(Truncation {
+                        reason,
+                        partial_goroutine: Some(block.id),
+                    })
+                }
                 None => self.close_block(block)?,
             }
         } else if incomplete_tail && tail_starts_block || self.bytes == RUNTIME_DUMP_CAP {
@@ -181,8 +190,11 @@ impl DumpParser {
         if self.goroutines.is_empty() && truncation.is_none() {
             return Ok(None);
         }
-        let kind =
-            if self.other_lines == 0 && !self.crash_headers { DumpKind::Debug2 } else { DumpKind::Traceback };
+        let kind = if self.other_lines == 0 && !self.crash_headers {
+            DumpKind::Debug2
+        } else {
+            DumpKind::Traceback
+        };
         Ok(Some(GoroutineDump {
             kind,
             goroutines: self.goroutines,
@@ -198,10 +210,10 @@ impl DumpParser {
     fn line(&mut self, raw: &[u8]) -> Result<(), ParseError> {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         let Some(expect) = self.block.as_ref().map(|b| b.expect) else {
-            if line.starts_with(b"goroutine ") {
-                if let Some(header) = parse_header(&String::from_utf8_lossy(line)) {
-                    return self.open_block(header);
-                }
+            if line.starts_with(b"goroutine ")
+                && let Some(header) = parse_header(&String::from_utf8_lossy(line))
+            {
+                return self.open_block(header);
             }
             self.other_lines += 1;
             return Ok(());
@@ -213,7 +225,10 @@ impl DumpParser {
                     return self.interrupted(line);
                 };
                 if self.block_frames.len() >= self.max_depth {
-                    return Err(ParseError::TooMany { what: "frames in one goroutine", limit: self.max_depth });
+                    return Err(ParseError::TooMany {
+                        what: "frames in one goroutine",
+                        limit: self.max_depth,
+                    });
                 }
                 let id = self.intern_frame(file_line);
                 if let Some(block) = self.block.as_mut() {
@@ -240,7 +255,11 @@ impl DumpParser {
         }
         // The common case first: `function(args)`.
         if let Some(function) = frame_function(line) {
-            let function: &[u8] = if function == b"panic" { b"runtime.gopanic" } else { function };
+            let function: &[u8] = if function == b"panic" {
+                b"runtime.gopanic"
+            } else {
+                function
+            };
             self.pending_function.clear();
             self.pending_function.extend_from_slice(function);
             if let Some(block) = self.block.as_mut() {
@@ -250,7 +269,9 @@ impl DumpParser {
         }
         let text = String::from_utf8_lossy(line);
         let line = text.as_ref();
-        let Some(block) = self.block.as_mut() else { return Ok(()) };
+        let Some(block) = self.block.as_mut() else {
+            return Ok(());
+        };
         if line == "\tgoroutine running on other thread; stack unavailable" {
             block.flags.stack_unavailable = true;
             return Ok(());
@@ -271,29 +292,32 @@ impl DumpParser {
             self.pending_function.extend_from_slice(function.as_bytes());
             return Ok(());
         }
-        if let Some(n) = line.strip_prefix("...").and_then(|r| r.strip_suffix(" frames elided...")) {
-            if let Ok(n) = n.parse::<u32>() {
-                block.elided = block.elided.saturating_add(n);
-                return Ok(());
-            }
+        if let Some(n) = line
+            .strip_prefix("...")
+            .and_then(|r| r.strip_suffix(" frames elided..."))
+            && let Ok(n) = n.parse::<u32>()
+        {
+            block.elided = block.elided.saturating_add(n);
+            return Ok(());
         }
         if line == "...additional frames elided..." {
             return Ok(());
         }
-        if let Some(id) = line.strip_prefix("[originating from goroutine ").and_then(|r| r.strip_suffix("]:")) {
-            if let Ok(id) = id.parse() {
-                self.start_ancestor(id);
-                return Ok(());
-            }
+        if let Some(id) = line
+            .strip_prefix("[originating from goroutine ")
+            .and_then(|r| r.strip_suffix("]:"))
+            && let Ok(id) = id.parse()
+        {
+            self.start_ancestor(id);
+            return Ok(());
         }
-        if line.starts_with("goroutine ") {
-            if let Some(header) = parse_header(line) {
-                let block = self.block.take();
-                if let Some(b) = block {
-                    self.close_block(b)?;
-                }
-                return self.open_block(header);
+        if line.starts_with("goroutine ")
+            && let Some(header) = parse_header(line)
+        {
+            if let Some(b) = self.block.take() {
+                self.close_block(b)?;
             }
+            return self.open_block(header);
         }
         if line.starts_with("non-Go function at pc=") {
             // A cgo frame without a symbolizer: kept so the stack depth is right.
@@ -316,7 +340,11 @@ impl DumpParser {
                 (Some(_), Some(previous)) => previous.frames = frames,
                 (Some(_), None) => {}
             }
-            block.ancestors.push(Ancestor { id, frames: Vec::new(), created_by: None });
+            block.ancestors.push(Ancestor {
+                id,
+                frames: Vec::new(),
+                created_by: None,
+            });
         }
     }
 
@@ -330,7 +358,10 @@ impl DumpParser {
 
     fn open_block(&mut self, header: Header<'_>) -> Result<(), ParseError> {
         if self.goroutines.len() >= self.max_goroutines {
-            return Err(ParseError::TooMany { what: "goroutines", limit: self.max_goroutines });
+            return Err(ParseError::TooMany {
+                what: "goroutines",
+                limit: self.max_goroutines,
+            });
         }
         self.crash_headers |= header.m.is_some();
         let state = self.intern_state(header.state)?;
@@ -363,12 +394,18 @@ impl DumpParser {
             }
             frames = own;
         }
-        let key = Stack { frames, elided: block.elided, created_by: block.created_by };
+        let key = Stack {
+            frames,
+            elided: block.elided,
+            created_by: block.created_by,
+        };
         let stack = match self.stack_index.get(&key) {
             Some(&i) => i,
             None => {
-                let i = u32::try_from(self.stacks.len())
-                    .map_err(|_| ParseError::TooMany { what: "distinct stacks", limit: u32::MAX as usize })?;
+                let i = u32::try_from(self.stacks.len()).map_err(|_| ParseError::TooMany {
+                    what: "distinct stacks",
+                    limit: u32::MAX as usize,
+                })?;
                 self.stacks.push(key.clone());
                 self.stack_index.insert(key.clone(), i);
                 i
@@ -377,8 +414,13 @@ impl DumpParser {
         let mut frames = key.frames;
         frames.clear();
         self.block_frames = frames;
-        let extra = (!block.labels.is_empty() || !ancestors.is_empty() || block.m.is_some())
-            .then(|| Box::new(GoroutineExtra { labels: block.labels, ancestors, m: block.m }));
+        let extra = (!block.labels.is_empty() || !ancestors.is_empty() || block.m.is_some()).then(|| {
+            Box::new(GoroutineExtra {
+                labels: block.labels,
+                ancestors,
+                m: block.m,
+            })
+        });
         self.goroutines.push(Goroutine {
             id: block.id,
             stack,
@@ -396,8 +438,10 @@ impl DumpParser {
         if let Some(&i) = self.state_index.get(state) {
             return Ok(i);
         }
-        let i = u16::try_from(self.states.len())
-            .map_err(|_| ParseError::TooMany { what: "distinct goroutine states", limit: 1 << 16 })?;
+        let i = u16::try_from(self.states.len()).map_err(|_| ParseError::TooMany {
+            what: "distinct goroutine states",
+            limit: 1 << 16,
+        })?;
         self.states.push(state.to_string());
         self.state_index.insert(state.to_string(), i);
         Ok(i)
@@ -408,12 +452,13 @@ impl DumpParser {
         // Most frame lines repeat one seen before: a direct-mapped cache on a
         // cheap hash, checked against the stored frame, skips hashing whole paths.
         let slot = quick_slot(&self.pending_function, file, line);
-        if let Some(&i) = self.recent.get(slot) {
-            if let Some(f) = self.frames.get(i as usize) {
-                if f.line == line && f.function.as_bytes() == self.pending_function && f.file.as_bytes() == file {
-                    return i;
-                }
-            }
+        if let Some(&i) = self.recent.get(slot)
+            && let Some(f) = self.frames.get(i as usize)
+            && f.line == line
+            && f.function.as_bytes() == self.pending_function
+            && f.file.as_bytes() == file
+        {
+            return i;
         }
         let i = self.intern_frame_slow(file, line);
         if let Some(entry) = self.recent.get_mut(slot) {
@@ -444,59 +489,6 @@ impl DumpParser {
         self.frames.push(frame);
         i
     }
-}
-
-/// Entries of [`DumpParser::recent`].
-const RECENT_SLOTS: usize = 4096;
-
-/// A cache slot from the ends of the function and file and the line number.
-fn quick_slot(function: &[u8], file: &[u8], line: u32) -> usize {
-    let tail = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        let n = b.len().min(8);
-        w[..n].copy_from_slice(&b[b.len() - n..]);
-        u64::from_le_bytes(w)
-    };
-    let h = (tail(function) ^ (function.len() as u64).rotate_left(32))
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .rotate_left(17)
-        ^ tail(file).wrapping_add(u64::from(line)).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    (h >> 40) as usize % RECENT_SLOTS
-}
-
-/// The function of a `function(args)` frame line, or `None` if the line is not one.
-fn frame_function(line: &[u8]) -> Option<&[u8]> {
-    let body = line.strip_suffix(b")")?;
-    let function = &body[..memchr::memrchr(b'(', body)?];
-    if function == b"panic" {
-        return Some(function);
-    }
-    let ok = !function.is_empty()
-        && function[0] != b'\t'
-        && memchr::memchr(b' ', function).is_none()
-        && memchr::memchr(b'.', function).is_some();
-    ok.then_some(function)
-}
-
-/// `path:line[ +0xoff][ fp=… sp=… pc=…]` → (path, line).
-fn split_file_line(s: &[u8]) -> Option<(&[u8], u32)> {
-    let mut s = s;
-    // Strip trailing ` key=value` / ` +0xoff` words; a path may itself contain spaces, a line number never does.
-    while let Some(space) = memchr::memrchr(b' ', s) {
-        let word = &s[space + 1..];
-        if word.starts_with(b"+0x") || word.starts_with(b"fp=") || word.starts_with(b"sp=") || word.starts_with(b"pc=") {
-            s = &s[..space];
-        } else {
-            break;
-        }
-    }
-    let colon = memchr::memrchr(b':', s)?;
-    let (file, digits) = (&s[..colon], &s[colon + 1..]);
-    if file.is_empty() || digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let line = digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-    Some((file, line))
 }
 
 #[cfg(test)]

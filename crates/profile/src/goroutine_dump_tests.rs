@@ -27,10 +27,16 @@ fn reads_blocks_frames_and_creators() {
     assert_eq!(dump.kind, DumpKind::Debug2);
     assert_eq!(dump.goroutines.len(), 2);
     let g = &dump.goroutines[1];
-    assert_eq!((g.id, g.minutes, g.creator_id, g.flags.locked), (7, 4, Some(1), true));
+    assert_eq!(
+        (g.id, g.minutes, g.creator_id, g.flags.locked),
+        (7, 4, Some(1), true)
+    );
     assert_eq!(dump.state(g), "chan send");
     let stack = dump.stack(g).unwrap();
-    let frames: Vec<_> = dump.stack_frames(stack).map(|f| (f.function.as_str(), f.line)).collect();
+    let frames: Vec<_> = dump
+        .stack_frames(stack)
+        .map(|f| (f.function.as_str(), f.line))
+        .collect();
     assert_eq!(frames, [("main.send", 30), ("main.worker", 25)]);
     let creator = dump.frame(stack.created_by.unwrap()).unwrap();
     assert_eq!((creator.function.as_str(), creator.line), ("main.start", 20));
@@ -76,7 +82,9 @@ fn a_cut_dump_is_detected_and_its_partial_goroutine_dropped() {
     let mut big = String::new();
     let mut id = 10;
     while big.len() < RUNTIME_DUMP_CAP as usize {
-        big.push_str(&TWO[TWO.find("\ngoroutine 7").unwrap()..].replace("goroutine 7 ", &format!("goroutine {id} ")));
+        big.push_str(
+            &TWO[TWO.find("\ngoroutine 7").unwrap()..].replace("goroutine 7 ", &format!("goroutine {id} ")),
+        );
         id += 1;
     }
     let cut = &big.as_bytes()[..RUNTIME_DUMP_CAP as usize];

@@ -27,7 +27,11 @@ pub struct GroupOptions {
 
 impl Default for GroupOptions {
     fn default() -> Self {
-        GroupOptions { vendor_prefixes: Vec::new(), stuck_min_members: 10, stuck_min_minutes: 1 }
+        GroupOptions {
+            vendor_prefixes: Vec::new(),
+            stuck_min_members: 10,
+            stuck_min_minutes: 1,
+        }
     }
 }
 
@@ -155,7 +159,13 @@ pub fn group_dump(dump: &GoroutineDump, options: &GroupOptions) -> GoroutineGrou
     let mut pairs: Vec<_> = pairs.into_iter().collect();
     pairs.sort_by_key(|((stack, state), _)| (*stack, *state));
     let total = dump.goroutines.len() as u64;
-    build(source, total, dump.truncation.clone(), pairs.into_iter().map(|(_, m)| m), options)
+    build(
+        source,
+        total,
+        dump.truncation.clone(),
+        pairs.into_iter().map(|(_, m)| m),
+        options,
+    )
 }
 
 /// Groups a `debug=1` profile or the counts of a proto (see [`count_profile_from_proto`]).
@@ -215,7 +225,11 @@ pub fn count_profile_from_proto(profile: &Profile) -> Option<CountProfile> {
             }
         })
         .collect();
-    Some(CountProfile { name: first.ty.clone(), total, stacks })
+    Some(CountProfile {
+        name: first.ty.clone(),
+        total,
+        stacks,
+    })
 }
 
 fn build<'a>(
@@ -281,15 +295,27 @@ fn build<'a>(
             g
         })
         .collect();
-    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.blocking.function.cmp(&b.blocking.function)));
-    GoroutineGroups { source, total, groups, truncation }
+    groups.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.blocking.function.cmp(&b.blocking.function))
+    });
+    GoroutineGroups {
+        source,
+        total,
+        groups,
+        truncation,
+    }
 }
 
 /// Why a group looks stuck, judged from Go's wait reasons only.
 fn stuck_reason(g: &GoroutineGroup, options: &GroupOptions) -> Option<String> {
     let wait = g.wait.as_deref().unwrap_or("");
     if g.leaked > 0 {
-        return Some(format!("the runtime's leak detector marked {} of {} goroutines (leaked)", g.leaked, g.count));
+        return Some(format!(
+            "the runtime's leak detector marked {} of {} goroutines (leaked)",
+            g.leaked, g.count
+        ));
     }
     if g.kind == WaitKind::Forever {
         return Some(format!("'{wait}' can never proceed"));
@@ -307,7 +333,11 @@ fn stuck_reason(g: &GoroutineGroup, options: &GroupOptions) -> Option<String> {
 
 /// The outermost frame, skipping `runtime.goexit` (present in protos only).
 fn entry_frame(frames: &[&Frame]) -> Frame {
-    frames.iter().rev().find(|f| f.function != "runtime.goexit").map_or_else(unknown_frame, |f| (*f).clone())
+    frames
+        .iter()
+        .rev()
+        .find(|f| f.function != "runtime.goexit")
+        .map_or_else(unknown_frame, |f| (*f).clone())
 }
 
 /// The first user frame from the leaf, else the first one outside the runtime, else the leaf.
@@ -315,13 +345,23 @@ fn blocking_frame(frames: &[&Frame], vendor: &[String]) -> (Frame, bool) {
     if let Some(f) = frames.iter().find(|f| is_user_function(&f.function, vendor)) {
         return ((*f).clone(), true);
     }
-    let outside_runtime =
-        frames.iter().find(|f| !f.function.starts_with("runtime.") && !f.function.starts_with("internal/runtime/"));
-    (outside_runtime.or(frames.first()).map_or_else(unknown_frame, |f| (*f).clone()), false)
+    let outside_runtime = frames
+        .iter()
+        .find(|f| !f.function.starts_with("runtime.") && !f.function.starts_with("internal/runtime/"));
+    (
+        outside_runtime
+            .or(frames.first())
+            .map_or_else(unknown_frame, |f| (*f).clone()),
+        false,
+    )
 }
 
 fn unknown_frame() -> Frame {
-    Frame { function: "(no frames)".to_string(), file: String::new(), line: 0 }
+    Frame {
+        function: "(no frames)".to_string(),
+        file: String::new(),
+        line: 0,
+    }
 }
 
 #[cfg(test)]

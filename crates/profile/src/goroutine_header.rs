@@ -32,7 +32,10 @@ pub fn parse_header(line: &str) -> Option<Header<'_>> {
     let line = line.strip_suffix('\r').unwrap_or(line);
     let rest = line.strip_prefix("goroutine ")?;
     let (id, rest) = split_number(rest)?;
-    let mut header = Header { id, ..Header::default() };
+    let mut header = Header {
+        id,
+        ..Header::default()
+    };
     let mut rest = rest;
     // Optional ` gp=0x… m=N mp=0x…` tokens before ` [`.
     loop {
@@ -119,7 +122,8 @@ mod tests {
         assert_eq!((h.id, h.state, h.minutes), (7, "chan receive", 12));
         let h = parse_header("goroutine 1 gp=0xc000002380 m=0 mp=0x5e4a80 [running]:").unwrap();
         assert_eq!((h.id, h.m, h.state), (1, Some(0), "running"));
-        let h = parse_header("goroutine 18 gp=0xc000102000 m=nil [select (no cases), locked to thread]:").unwrap();
+        let h = parse_header("goroutine 18 gp=0xc000102000 m=nil [select (no cases), locked to thread]:")
+            .unwrap();
         assert_eq!((h.m, h.state, h.flags.locked), (None, "select (no cases)", true));
     }
 
@@ -133,7 +137,10 @@ mod tests {
         let h = parse_header("goroutine 9 [chan receive (durable), synctest bubble 1]:").unwrap();
         assert_eq!(h.state, "chan receive");
         let h = parse_header(r#"goroutine 3 [select labels:{"a": "b]:", "c": "d"}]:"#).unwrap();
-        assert_eq!(h.labels, vec![("a".into(), "b]:".into()), ("c".into(), "d".into())]);
+        assert_eq!(
+            h.labels,
+            vec![("a".into(), "b]:".into()), ("c".into(), "d".into())]
+        );
     }
 
     #[test]

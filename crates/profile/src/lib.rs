@@ -32,6 +32,7 @@ pub mod profile;
 pub mod profile_merge;
 pub mod profile_top;
 mod text_cursor;
+mod traceback_line;
 pub mod wait_reason;
 
 pub use error::ParseError;

@@ -59,14 +59,25 @@ pub fn classify(state: &str) -> WaitKind {
     match state {
         "chan receive" | "chan send" | "select" => WaitKind::Channel,
         "chan receive (nil chan)" | "chan send (nil chan)" | "select (no cases)" => WaitKind::Forever,
-        "sync.Mutex.Lock" | "sync.RWMutex.RLock" | "sync.RWMutex.Lock" | "sync.WaitGroup.Wait"
-        | "sync.Cond.Wait" | "semacquire" => WaitKind::Sync,
+        "sync.Mutex.Lock"
+        | "sync.RWMutex.RLock"
+        | "sync.RWMutex.Lock"
+        | "sync.WaitGroup.Wait"
+        | "sync.Cond.Wait"
+        | "semacquire" => WaitKind::Sync,
         "IO wait" => WaitKind::Io,
         "sleep" => WaitKind::Sleep,
         "syscall" => WaitKind::Syscall,
         "running" | "runnable" | "preempted" | "copystack" | "idle" => WaitKind::Active,
-        "finalizer wait" | "cleanup wait" | "force gc (idle)" | "GOMAXPROCS updater (idle)" | "panicwait"
-        | "dumping heap" | "debug call" | "stopping the world" | "flushing proc caches" => WaitKind::Runtime,
+        "finalizer wait"
+        | "cleanup wait"
+        | "force gc (idle)"
+        | "GOMAXPROCS updater (idle)"
+        | "panicwait"
+        | "dumping heap"
+        | "debug call"
+        | "stopping the world"
+        | "flushing proc caches" => WaitKind::Runtime,
         s if s.starts_with("GC ") || s.starts_with("garbage collection") || s.starts_with("trace ") => {
             WaitKind::Runtime
         }
@@ -108,7 +119,14 @@ mod tests {
     use super::*;
 
     fn frames(names: &[&str]) -> Vec<Frame> {
-        names.iter().map(|n| Frame { function: n.to_string(), file: String::new(), line: 0 }).collect()
+        names
+            .iter()
+            .map(|n| Frame {
+                function: n.to_string(),
+                file: String::new(),
+                line: 0,
+            })
+            .collect()
     }
 
     #[test]
@@ -125,11 +143,20 @@ mod tests {
 
     #[test]
     fn infers_from_parking_frames() {
-        let f = frames(&["runtime.gopark", "runtime.chansend", "runtime.chansend1", "main.worker"]);
+        let f = frames(&[
+            "runtime.gopark",
+            "runtime.chansend",
+            "runtime.chansend1",
+            "main.worker",
+        ]);
         assert_eq!(infer(&f), Some("chan send"));
         let f = frames(&["runtime.gopark", "runtime.block", "main.forever"]);
         assert_eq!(infer(&f), Some("select (no cases)"));
-        let f = frames(&["runtime.gopark", "sync.runtime_Semacquire", "sync.(*WaitGroup).Wait"]);
+        let f = frames(&[
+            "runtime.gopark",
+            "sync.runtime_Semacquire",
+            "sync.(*WaitGroup).Wait",
+        ]);
         assert_eq!(infer(&f), Some("sync.WaitGroup.Wait"));
         assert_eq!(infer(&frames(&["main.busy"])), None);
     }
