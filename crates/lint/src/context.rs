@@ -38,7 +38,7 @@ impl GoVersion {
 }
 
 /// Everything one rule needs to check one file.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct FileCtx<'a> {
     /// The parsed file.
     pub file: &'a SourceFile,
@@ -50,6 +50,8 @@ pub struct FileCtx<'a> {
     pub go_version: Option<GoVersion>,
     /// The `godebug` settings of that `go.mod` and `//go:debug` lines of the package (`key=value`).
     pub godebug: &'a [String],
+    /// Every file of the package (this one included), for declarations in sibling files.
+    pub package_files: &'a [&'a SourceFile],
 }
 
 impl<'a> FileCtx<'a> {
@@ -77,6 +79,22 @@ impl<'a> FileCtx<'a> {
     /// Every node of `kind` in the file.
     pub fn nodes_of_kind(&self, kind: &'static str) -> impl Iterator<Item = Node<'a>> {
         syntax::descendants(self.root()).filter(move |n| n.kind() == kind)
+    }
+
+    /// The same context for another file of the package.
+    pub fn for_file(&self, file: &'a SourceFile) -> FileCtx<'a> {
+        FileCtx { file, ..*self }
+    }
+
+    /// The declaration of the package-level function `name` (in any file of
+    /// the package), with the context of its file.
+    pub fn find_function(&self, name: &str) -> Option<(FileCtx<'a>, Node<'a>)> {
+        self.package_files.iter().find_map(|f| {
+            let decl = syntax::named_children(f.tree.root_node()).into_iter().find(|n| {
+                n.kind() == "function_declaration" && syntax::function_name(*n, &f.src) == Some(name)
+            })?;
+            Some((self.for_file(f), decl))
+        })
     }
 
     /// A finding of `rule` spanning `node`.

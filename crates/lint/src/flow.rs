@@ -66,7 +66,8 @@ const OWNERSHIP_WORDS: &[&str] = &[
 
 /// A tracked resource, as a rule describes it to [`analyze`].
 pub struct Resource<'t, 'r> {
-    /// The node whose statement makes the resource live (usually the call).
+    /// The node whose statement makes the resource live (usually the call; a
+    /// `for_statement` means "live after the loop", e.g. goroutines it started).
     pub acquired_at: Node<'t>,
     /// Expressions that denote the resource (`f`; `resp`, `resp.Body`).
     pub handles: Vec<String>,
@@ -78,6 +79,9 @@ pub struct Resource<'t, 'r> {
     pub any_use_releases: bool,
     /// Extra, rule-specific releases (a receive from a channel…), checked on every node.
     pub custom_release: Option<&'r dyn Fn(Node<'_>) -> bool>,
+    /// Methods that release it when a `for handle.M() {` loop ends normally
+    /// (`rows.Next()` closes the rows when it returns false).
+    pub loop_exit_releases: &'r [&'r str],
 }
 
 impl<'t, 'r> Resource<'t, 'r> {
@@ -90,6 +94,7 @@ impl<'t, 'r> Resource<'t, 'r> {
             release_methods,
             any_use_releases: false,
             custom_release: None,
+            loop_exit_releases: &[],
         }
     }
 
@@ -122,6 +127,8 @@ pub struct Leak {
     pub kind: LeakKind,
     /// 1-based line of the exit.
     pub line: usize,
+    /// 1-based column of the exit (the `return`, the closing brace).
+    pub col: usize,
 }
 
 impl Leak {
@@ -159,6 +166,9 @@ pub(crate) fn releases(ctx: &FileCtx<'_>, res: &Resource<'_, '_>, node: Node<'_>
                 false
             }
             "identifier" | "selector_expression" => {
+                if n.kind() == "selector_expression" && is_method_value_release(ctx, res, n) {
+                    return true;
+                }
                 if !res.is_handle(ctx.text(n)) {
                     return false;
                 }
@@ -170,6 +180,19 @@ pub(crate) fn releases(ctx: &FileCtx<'_>, res: &Resource<'_, '_>, node: Node<'_>
             _ => false,
         }
     })
+}
+
+/// `return mu.Unlock`, `t.Cleanup(f.Close)`: a release method taken as a value.
+fn is_method_value_release(ctx: &FileCtx<'_>, res: &Resource<'_, '_>, n: Node<'_>) -> bool {
+    let (Some(op), Some(field)) = (n.child_by_field_name("operand"), n.child_by_field_name("field")) else {
+        return false;
+    };
+    let called = n.parent().is_some_and(|p| {
+        p.kind() == "call_expression"
+            && p.child_by_field_name("function")
+                .is_some_and(|f| f.id() == n.id())
+    });
+    !called && res.is_handle(ctx.text(unparen(op))) && res.release_methods.contains(&ctx.text(field))
 }
 
 /// True if `n` is used as a value (not assigned to, not a selector's operand).

@@ -28,6 +28,10 @@ pub struct FuncFacts {
     pub releases_param: Vec<bool>,
     /// `true` for methods (the name alone may collide with a function's).
     pub is_method: bool,
+    /// The first result's type, without `*` (`Session` for `*Session, error`).
+    pub result: Option<String>,
+    /// The body calls `context.WithCancel`/`WithTimeout`/`WithDeadline` (any variant).
+    pub makes_cancel: bool,
 }
 
 /// One package-level `var`.
@@ -57,6 +61,10 @@ pub struct PackageFacts {
     /// Field names `X` closed somewhere as `recv.X.Close()` (or Stop/Release…):
     /// storing a resource in such a field hands it to an owner that closes it.
     pub closed_fields: HashSet<String>,
+    /// Import paths used by any file of the package.
+    pub imports: HashSet<String>,
+    /// Receiver type name (without `*`) → its method names.
+    pub methods: HashMap<String, HashSet<String>>,
 }
 
 impl PackageFacts {
@@ -75,6 +83,7 @@ impl PackageFacts {
     fn add_file(&mut self, idx: usize, file: &SourceFile) {
         let src = file.src.as_str();
         let root = file.tree.root_node();
+        self.imports.extend(file.imports.values().cloned());
         for top in named_children(root) {
             match top.kind() {
                 "var_declaration" => {
@@ -134,11 +143,30 @@ impl PackageFacts {
                 .collect(),
             None => vec![false; params.len()],
         };
+        let is_method = func.kind() == "method_declaration";
+        if is_method
+            && let Some(recv) = func
+                .child_by_field_name("receiver")
+                .and_then(|r| receiver_type(r, src))
+        {
+            self.methods.entry(recv).or_default().insert(name.to_string());
+        }
+        let result = func
+            .child_by_field_name("result")
+            .and_then(|r| first_result_type(r, src));
+        let makes_cancel = func.child_by_field_name("body").is_some_and(|b| {
+            descendants(b).filter_map(syntax::call).any(|c| {
+                let n = text(c.name, src);
+                n.starts_with("WithCancel") || n.starts_with("WithTimeout") || n.starts_with("WithDeadline")
+            })
+        });
         let facts = FuncFacts {
             params,
             param_types,
             releases_param,
-            is_method: func.kind() == "method_declaration",
+            is_method,
+            result,
+            makes_cancel,
         };
         match self.funcs.get_mut(name) {
             Some(existing) => {
@@ -164,8 +192,36 @@ impl PackageFacts {
             .unwrap_or(false)
     }
 
+    /// True if the type `ty` (without `*`) has a method named `method`.
+    pub fn has_method(&self, ty: &str, method: &str) -> bool {
+        self.methods.get(ty).is_some_and(|m| m.contains(method))
+    }
+
     /// True if `name` is a package-level variable.
     pub fn is_var(&self, name: &str) -> bool {
         self.vars.contains_key(name)
     }
+}
+
+/// `(s *Session)` → `Session` (type parameters dropped).
+fn receiver_type(recv: Node<'_>, src: &str) -> Option<String> {
+    let decl = named_children(recv)
+        .into_iter()
+        .find(|n| n.kind() == "parameter_declaration")?;
+    let ty = text(decl.child_by_field_name("type")?, src);
+    let ty = ty.trim_start_matches('*');
+    Some(ty.split('[').next().unwrap_or(ty).trim().to_string())
+}
+
+/// `(*Session, error)` or `*Session` → `Session`.
+fn first_result_type(result: Node<'_>, src: &str) -> Option<String> {
+    let ty = if result.kind() == "parameter_list" {
+        let decl = named_children(result)
+            .into_iter()
+            .find(|n| n.kind() == "parameter_declaration")?;
+        text(decl.child_by_field_name("type")?, src)
+    } else {
+        text(result, src)
+    };
+    Some(ty.trim_start_matches('*').to_string())
 }

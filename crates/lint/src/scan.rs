@@ -181,6 +181,7 @@ fn scan_dir(
                 config,
                 go_version,
                 godebug: &godebug,
+                package_files: files,
             };
             let suppressions = Suppressions::parse(&file.src);
             let mut found = Vec::new();

@@ -12,6 +12,21 @@ fn corpus_lint() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/lint")
 }
 
+/// The `.go` files under `dir`, subdirectories included (timer-in-loop keeps
+/// one module per go.mod setting in its own subdirectory).
+fn go_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(go_files(&path));
+        } else if path.extension().is_some_and(|e| e == "go") {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// (file, line) → rule ids expected there, from `// want "a" "b"` comments.
 fn expectations(root: &Path) -> BTreeMap<(PathBuf, usize), Vec<String>> {
     let mut out = BTreeMap::new();
@@ -20,11 +35,7 @@ fn expectations(root: &Path) -> BTreeMap<(PathBuf, usize), Vec<String>> {
         if !dir.is_dir() {
             continue;
         }
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_none_or(|e| e != "go") {
-                continue;
-            }
+        for file in go_files(&dir) {
             let text = std::fs::read_to_string(&file).unwrap();
             for (i, line) in text.lines().enumerate() {
                 let Some(pos) = line.find("// want ") else {
@@ -63,11 +74,7 @@ fn bad_good_counts(
         }
         let rule = dir.file_name().unwrap().to_string_lossy().to_string();
         let entry: &mut (usize, usize) = counts.entry(rule).or_default();
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_none_or(|e| e != "go") {
-                continue;
-            }
+        for file in go_files(&dir) {
             let text = std::fs::read_to_string(&file).unwrap();
             let sf = leakscope_lint::source::SourceFile::parse(&mut parser, file.clone(), text).unwrap();
             for f in leakscope_lint::syntax::named_children(sf.tree.root_node()) {

@@ -21,6 +21,13 @@ enum St {
 /// `None` = this point is unreachable.
 type Path = Option<St>;
 
+/// Where the closing `}` of a block is.
+fn end_brace(block: Node<'_>) -> tree_sitter::Point {
+    let mut p = block.end_position();
+    p.column = p.column.saturating_sub(1);
+    p
+}
+
 fn merge(a: Path, b: Path) -> Path {
     match (a, b) {
         (None, x) | (x, None) => x,
@@ -88,15 +95,19 @@ fn run<'t>(
     };
     let end = w.stmt(body, Some(start));
     if matches!(end, Some(St::Open { .. })) {
-        w.report(LeakKind::FunctionEnd, body.end_position().row + 1);
+        w.report(LeakKind::FunctionEnd, end_brace(body));
     }
     w.leak
 }
 
 impl<'t> Walker<'_, '_, 't, '_> {
-    fn report(&mut self, kind: LeakKind, line: usize) {
+    fn report(&mut self, kind: LeakKind, at: tree_sitter::Point) {
         if self.leak.is_none() {
-            self.leak = Some(Leak { kind, line });
+            self.leak = Some(Leak {
+                kind,
+                line: at.row + 1,
+                col: at.column + 1,
+            });
         }
     }
 
@@ -116,6 +127,14 @@ impl<'t> Walker<'_, '_, 't, '_> {
 
     fn stmt(&mut self, node: Node<'t>, p: Path) -> Path {
         p?;
+        // A compound statement as the acquisition (a loop that starts
+        // goroutines): the resource is live once the statement completes.
+        if self.acquire.is_some_and(|a| a.id() == node.id()) && node.kind() == "for_statement" {
+            self.acquire = None;
+            let end = self.for_stmt(node, p, None);
+            self.acquire = Some(node);
+            return end.map(|_| St::Open { fresh_err: false });
+        }
         match node.kind() {
             "block" => self.stmts(&block_statements(node), p),
             "statement_list" => self.stmts(&named_children(node), p),
@@ -139,7 +158,7 @@ impl<'t> Walker<'_, '_, 't, '_> {
             "return_statement" => {
                 let p = self.simple(node, p);
                 if matches!(p, Some(St::Open { .. })) {
-                    self.report(LeakKind::Return, node.start_position().row + 1);
+                    self.report(LeakKind::Return, node.start_position());
                 }
                 None
             }
@@ -260,6 +279,7 @@ impl<'t> Walker<'_, '_, 't, '_> {
     fn for_stmt(&mut self, node: Node<'t>, p: Path, label: Option<String>) -> Path {
         let mut p = p;
         let mut infinite = true;
+        let mut exit_releases = false;
         for header in named_children(node) {
             match header.kind() {
                 "for_clause" => {
@@ -279,6 +299,7 @@ impl<'t> Walker<'_, '_, 't, '_> {
                 _ => {
                     infinite = false; // `for cond {`
                     p = self.simple(header, p);
+                    exit_releases = self.is_exhausting(header);
                 }
             }
         }
@@ -303,16 +324,33 @@ impl<'t> Walker<'_, '_, 't, '_> {
         if self.acquire_inside(body) {
             for b in &back {
                 if matches!(b, Some(St::Open { .. })) {
-                    self.report(LeakKind::LoopIteration, body.end_position().row + 1);
+                    self.report(LeakKind::LoopIteration, end_brace(body));
                 }
             }
         }
         let breaks = merge_all(frame.breaks);
+        // The zero-iteration path is not merged in: a resource released in
+        // the body of a loop over the work it relates to (drain N results)
+        // would otherwise always look open; the loop-entry state only
+        // counts when the body never loops back.
+        let normal_exit = match merge_all(back).or(p) {
+            Some(St::Open { .. }) if exit_releases => Some(St::Released),
+            other => other,
+        };
         if infinite {
             breaks
         } else {
-            merge(merge(p, merge_all(back)), breaks)
+            merge(normal_exit, breaks)
         }
+    }
+
+    /// `for rows.Next() {`: the loop's normal exit releases the resource.
+    fn is_exhausting(&self, cond: Node<'_>) -> bool {
+        syntax::call(unparen(cond)).is_some_and(|c| {
+            c.operand
+                .is_some_and(|op| self.res.handles.iter().any(|h| h == self.ctx.text(op)))
+                && self.res.loop_exit_releases.contains(&self.ctx.text(c.name))
+        })
     }
 
     fn switch_stmt(&mut self, node: Node<'t>, p: Path) -> Path {

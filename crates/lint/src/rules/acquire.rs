@@ -111,8 +111,12 @@ pub struct Check<'a> {
     pub what: &'a str,
     /// Extra handles derived from the variable (`.Body` for responses).
     pub sub_handles: &'a [&'a str],
+    /// Shown after the variable's name in messages (`.Body`: "`resp.Body` … is not closed").
+    pub shown_suffix: &'a str,
     /// Methods that release it.
     pub release_methods: &'a [&'a str],
+    /// Methods that release it when `for v.M() {` ends normally (`Next` for rows).
+    pub loop_exit_releases: &'a [&'a str],
 }
 
 /// Tracks the result of `call` through its function and reports a leaking
@@ -135,7 +139,8 @@ pub fn check_acquisition(ctx: &FileCtx<'_>, call: Node<'_>, check: &Check<'_>, o
             let mut handles = vec![var.clone()];
             handles.extend(check.sub_handles.iter().map(|s| format!("{var}{s}")));
             let handles = flow::aliases(func, ctx.src(), &handles);
-            let res = Resource::new(call, handles, check.release_methods).with_err(err.as_deref());
+            let mut res = Resource::new(call, handles, check.release_methods).with_err(err.as_deref());
+            res.loop_exit_releases = check.loop_exit_releases;
             if let Some(leak) = flow::analyze(ctx, &res) {
                 let at = stmt
                     .child_by_field_name("left")
@@ -150,8 +155,9 @@ pub fn check_acquisition(ctx: &FileCtx<'_>, call: Node<'_>, check: &Check<'_>, o
                     check.rule,
                     unparen(at),
                     format!(
-                        "{} `{var}` from {} is not {} {}",
+                        "{} `{var}{}` from {} is not {} {}",
                         check.noun,
+                        check.shown_suffix,
                         check.what,
                         check.verb,
                         leak.describe()

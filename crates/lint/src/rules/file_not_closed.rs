@@ -119,7 +119,9 @@ impl Rule for FileNotClosed {
                 verb: "closed",
                 what: &what,
                 sub_handles: &[],
+                shown_suffix: "",
                 release_methods: &["Close"],
+                loop_exit_releases: &[],
             };
             check_acquisition(ctx, call, &check, out);
         }

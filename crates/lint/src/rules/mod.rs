@@ -5,8 +5,17 @@ use crate::context::FileCtx;
 use crate::finding::Finding;
 
 pub mod acquire;
+pub mod spawn;
 
+mod client_per_request;
 mod file_not_closed;
+mod goroutine_chan_blocked;
+mod goroutine_ctx_never_cancelled;
+mod goroutine_lock_stuck;
+mod goroutine_select_forever;
+mod goroutine_waitgroup_stuck;
+mod http_body_not_closed;
+mod sql_rows_not_closed;
 
 /// A static rule. Implementations are unit structs, registered in [`RULES`].
 pub trait Rule: Sync {
@@ -21,7 +30,17 @@ pub trait Rule: Sync {
 }
 
 /// Every static rule, in the order of DESIGN §3.
-pub static RULES: &[&dyn Rule] = &[&file_not_closed::FileNotClosed];
+pub static RULES: &[&dyn Rule] = &[
+    &goroutine_chan_blocked::GoroutineChanBlocked,
+    &goroutine_ctx_never_cancelled::GoroutineCtxNeverCancelled,
+    &goroutine_select_forever::GoroutineSelectForever,
+    &goroutine_waitgroup_stuck::GoroutineWaitgroupStuck,
+    &goroutine_lock_stuck::GoroutineLockStuck,
+    &http_body_not_closed::HttpBodyNotClosed,
+    &sql_rows_not_closed::SqlRowsNotClosed,
+    &file_not_closed::FileNotClosed,
+    &client_per_request::ClientPerRequest,
+];
 
 /// The rule with `id`, if it is a static rule.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
