@@ -17,6 +17,11 @@ mod goroutine_waitgroup_stuck;
 mod http_body_not_closed;
 mod sql_rows_not_closed;
 
+mod cgo_not_freed;
+mod defer_in_loop;
+mod ticker_not_stopped;
+mod timer_in_loop;
+
 /// A static rule. Implementations are unit structs, registered in [`RULES`].
 pub trait Rule: Sync {
     /// The rule id; must be one of `leakscope_rules::RULES` (a test checks).
@@ -40,6 +45,10 @@ pub static RULES: &[&dyn Rule] = &[
     &sql_rows_not_closed::SqlRowsNotClosed,
     &file_not_closed::FileNotClosed,
     &client_per_request::ClientPerRequest,
+    &defer_in_loop::DeferInLoop,
+    &ticker_not_stopped::TickerNotStopped,
+    &timer_in_loop::TimerInLoop,
+    &cgo_not_freed::CgoNotFreed,
 ];
 
 /// The rule with `id`, if it is a static rule.
