@@ -72,7 +72,9 @@ pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         }
         #[allow(unreachable_patterns)]
-        _ => bail!("{base_path} and {new_path} are different kinds of input; diff needs two of the same kind"),
+        _ => {
+            bail!("{base_path} and {new_path} are different kinds of input; diff needs two of the same kind")
+        }
     }
     Ok(exit::CLEAN)
 }

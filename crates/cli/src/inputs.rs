@@ -42,12 +42,16 @@ pub fn read(path: &Path, limits: &Limits) -> anyhow::Result<Input> {
         .read_to_end(&mut bytes)
         .map_err(|e| anyhow!("{shown}: {e}"))?;
     if u64::try_from(bytes.len()).map_or(true, |n| n > limits.max_input_bytes) {
-        let e = ParseError::TooLarge { limit: limits.max_input_bytes };
+        let e = ParseError::TooLarge {
+            limit: limits.max_input_bytes,
+        };
         return Err(anyhow!("{shown}: {e} (raise it with --max-input-size)"));
     }
     input::parse(&bytes, limits).map_err(|e| match e {
         ParseError::TooLarge { .. } => anyhow!("{shown}: {e} (raise it with --max-input-size)"),
-        ParseError::TooMany { .. } => anyhow!("{shown}: {e} (raise it with --max-records or --max-stack-depth)"),
+        ParseError::TooMany { .. } => {
+            anyhow!("{shown}: {e} (raise it with --max-records or --max-stack-depth)")
+        }
         _ => anyhow!("{shown}: {e}"),
     })
 }

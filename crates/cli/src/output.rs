@@ -19,7 +19,12 @@ pub fn human(value: i64, unit: &str) -> String {
     let a = v.abs();
     match unit {
         "bytes" => {
-            let units = [(1u64 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+            let units = [
+                (1u64 << 40, "TiB"),
+                (1 << 30, "GiB"),
+                (1 << 20, "MiB"),
+                (1 << 10, "KiB"),
+            ];
             for (size, name) in units {
                 if a >= size as f64 {
                     return format!("{:.1} {name}", v / size as f64);

@@ -78,7 +78,11 @@ pub fn diff(
             flat: s.flat,
             flat_companion: s.flat_companion,
             cum: s.cum,
-            lines: s.lines.into_iter().map(|(line, value)| LineValue { line, value }).collect(),
+            lines: s
+                .lines
+                .into_iter()
+                .map(|(line, value)| LineValue { line, value })
+                .collect(),
         })
         .collect();
     let mut stacks = d.top_stacks(index);
@@ -86,7 +90,11 @@ pub fn diff(
     let stacks = stacks
         .into_iter()
         .take(top)
-        .map(|s| StackRow { value: s.value, companion: s.companion, frames: stack_frames(&d, s.sample) })
+        .map(|s| StackRow {
+            value: s.value,
+            companion: s.companion,
+            frames: stack_frames(&d, s.sample),
+        })
         .collect();
     let report = ProfileDiff {
         profile_type: profile_type(new.1),
@@ -95,14 +103,20 @@ pub fn diff(
         sample_index: d.sample_types[index].ty.clone(),
         unit: d.sample_types[index].unit.clone(),
         companion: d.companion_index(index).map(|c| d.sample_types[c].ty.clone()),
-        growth: (0..d.sample_types.len()).map(|i| (d.sample_types[i].ty.clone(), d.net_total(i))).collect(),
+        growth: (0..d.sample_types.len())
+            .map(|i| (d.sample_types[i].ty.clone(), d.net_total(i)))
+            .collect(),
         pprof_total: d.pprof_total(index),
         user_sites,
         top_functions: d
             .top_functions(index)
             .into_iter()
             .take(top)
-            .map(|f| FunctionRow { name: f.name, flat: f.flat, cum: f.cum })
+            .map(|f| FunctionRow {
+                name: f.name,
+                flat: f.flat,
+                cum: f.cum,
+            })
             .collect(),
         stacks,
         output: None,
@@ -113,16 +127,42 @@ pub fn diff(
 /// The growth report as aligned text.
 pub fn render_text(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result<()> {
     let unit = r.unit.as_str();
-    writeln!(out, "{} profile growth: {} -> {}", r.profile_type, r.base.path, r.new.path)?;
+    writeln!(
+        out,
+        "{} profile growth: {} -> {}",
+        r.profile_type, r.base.path, r.new.path
+    )?;
     for (ty, growth) in &r.growth {
         let b = r.base.totals.get(ty).copied().unwrap_or(0);
         let n = r.new.totals.get(ty).copied().unwrap_or(0);
-        let u = if ty.ends_with("space") || ty == "space" { "bytes" } else if ty == "delay" { "nanoseconds" } else { "" };
-        writeln!(out, "  {ty:<14} {:>12} -> {:>12}  ({})", human(b, u), human(n, u), signed(*growth, u))?;
+        let u = if ty.ends_with("space") || ty == "space" {
+            "bytes"
+        } else if ty == "delay" {
+            "nanoseconds"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {ty:<14} {:>12} -> {:>12}  ({})",
+            human(b, u),
+            human(n, u),
+            signed(*growth, u)
+        )?;
     }
     let companion = r.companion.as_deref().unwrap_or("");
-    writeln!(out, "\n  growth by user site ({}{}):", r.sample_index, if companion.is_empty() { "" } else { ", " })?;
-    writeln!(out, "  {:>12} {:>10}  function", "growth", if companion.is_empty() { "" } else { "objects" })?;
+    writeln!(
+        out,
+        "\n  growth by user site ({}{}):",
+        r.sample_index,
+        if companion.is_empty() { "" } else { ", " }
+    )?;
+    writeln!(
+        out,
+        "  {:>12} {:>10}  function",
+        "growth",
+        if companion.is_empty() { "" } else { "objects" }
+    )?;
     for s in &r.user_sites {
         let lines: Vec<String> = s.lines.iter().take(3).map(|l| l.line.to_string()).collect();
         let mark = if s.user { "" } else { " (no user frame)" };
@@ -139,18 +179,30 @@ pub fn render_text(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result<()>
     writeln!(out, "\n  growth by function (as go tool pprof -top -base):")?;
     writeln!(out, "  {:>12} {:>12}  function", "flat", "cum")?;
     for f in &r.top_functions {
-        writeln!(out, "  {:>12} {:>12}  {}", signed(f.flat, unit), signed(f.cum, unit), f.name)?;
+        writeln!(
+            out,
+            "  {:>12} {:>12}  {}",
+            signed(f.flat, unit),
+            signed(f.cum, unit),
+            f.name
+        )?;
     }
     writeln!(out, "\n  growth by stack:")?;
     for (i, st) in r.stacks.iter().enumerate() {
-        let c = st.companion.map(|c| format!(" ({} objects)", signed(c, "count"))).unwrap_or_default();
+        let c = st
+            .companion
+            .map(|c| format!(" ({} objects)", signed(c, "count")))
+            .unwrap_or_default();
         writeln!(out, "  #{} {}{c}", i + 1, signed(st.value, unit))?;
         for f in &st.frames {
             writeln!(out, "      {}  {}:{}", f.function, short_file(&f.file), f.line)?;
         }
     }
     if let Some(o) = &r.output {
-        writeln!(out, "\n  difference profile written to {o} (open with: go tool pprof -top {o})")?;
+        writeln!(
+            out,
+            "\n  difference profile written to {o} (open with: go tool pprof -top {o})"
+        )?;
     }
     Ok(())
 }
@@ -158,7 +210,13 @@ pub fn render_text(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result<()>
 /// The growth report as Markdown.
 pub fn render_markdown(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result<()> {
     let unit = r.unit.as_str();
-    writeln!(out, "## {} growth: `{}` → `{}`\n", r.profile_type, md_cell(&r.base.path), md_cell(&r.new.path))?;
+    writeln!(
+        out,
+        "## {} growth: `{}` → `{}`\n",
+        r.profile_type,
+        md_cell(&r.base.path),
+        md_cell(&r.new.path)
+    )?;
     writeln!(out, "| sample type | base | new | growth |\n|---|---:|---:|---:|")?;
     for (ty, g) in &r.growth {
         let b = r.base.totals.get(ty).copied().unwrap_or(0);
@@ -166,7 +224,10 @@ pub fn render_markdown(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result
         writeln!(out, "| {ty} | {b} | {n} | {g:+} |")?;
     }
     writeln!(out, "\n**Growth by user site ({})**\n", r.sample_index)?;
-    writeln!(out, "| growth | objects | function | file:lines |\n|---:|---:|---|---|")?;
+    writeln!(
+        out,
+        "| growth | objects | function | file:lines |\n|---:|---:|---|---|"
+    )?;
     for s in &r.user_sites {
         let lines: Vec<String> = s.lines.iter().take(3).map(|l| l.line.to_string()).collect();
         writeln!(

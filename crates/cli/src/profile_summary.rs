@@ -140,7 +140,12 @@ pub fn profile_type(p: &Profile) -> String {
     let names = p.sample_type_names();
     match names.as_slice() {
         ["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"] => {
-            if p.default_sample_type == "alloc_space" { "allocs" } else { "heap" }.into()
+            if p.default_sample_type == "alloc_space" {
+                "allocs"
+            } else {
+                "heap"
+            }
+            .into()
         }
         ["objects", "space"] => "heap".into(),
         ["contentions", "delay"] => "block/mutex".into(),
@@ -152,7 +157,9 @@ pub fn profile_type(p: &Profile) -> String {
 
 /// The frames of one sample, for evidence.
 pub fn stack_frames(p: &Profile, sample: usize) -> Vec<FrameRow> {
-    let Some(s) = p.samples.get(sample) else { return Vec::new() };
+    let Some(s) = p.samples.get(sample) else {
+        return Vec::new();
+    };
     p.frames(s)
         .map(|f| FrameRow {
             function: f.display_name(),
@@ -178,25 +185,44 @@ pub fn summarize(p: &Profile, format: ProfileFormat, o: &Options) -> anyhow::Res
             flat: s.flat,
             flat_companion: s.flat_companion,
             cum: s.cum,
-            lines: s.lines.into_iter().map(|(line, value)| LineValue { line, value }).collect(),
+            lines: s
+                .lines
+                .into_iter()
+                .map(|(line, value)| LineValue { line, value })
+                .collect(),
         })
         .collect();
     let top_functions = p
         .top_functions(index)
         .into_iter()
         .take(o.top)
-        .map(|f| FunctionRow { name: f.name, flat: f.flat, cum: f.cum })
+        .map(|f| FunctionRow {
+            name: f.name,
+            flat: f.flat,
+            cum: f.cum,
+        })
         .collect();
     let top_stacks = p
         .top_stacks(index)
         .into_iter()
         .take(o.top)
-        .map(|s| StackRow { value: s.value, companion: s.companion, frames: stack_frames(p, s.sample) })
+        .map(|s| StackRow {
+            value: s.value,
+            companion: s.companion,
+            frames: stack_frames(p, s.sample),
+        })
         .collect();
     Ok(ProfileSummary {
         format: format.name(),
         profile_type: profile_type(p),
-        sample_types: p.sample_types.iter().map(|t| SampleType { ty: t.ty.clone(), unit: t.unit.clone() }).collect(),
+        sample_types: p
+            .sample_types
+            .iter()
+            .map(|t| SampleType {
+                ty: t.ty.clone(),
+                unit: t.unit.clone(),
+            })
+            .collect(),
         sample_index: p.sample_types[index].ty.clone(),
         unit: p.sample_types[index].unit.clone(),
         companion: companion.map(|c| p.sample_types[c].ty.clone()),
@@ -216,14 +242,28 @@ pub fn summarize(p: &Profile, format: ProfileFormat, o: &Options) -> anyhow::Res
 pub fn render_text(s: &ProfileSummary, out: &mut impl Write) -> std::io::Result<()> {
     let unit = s.unit.as_str();
     let total = s.totals.get(&s.sample_index).copied().unwrap_or(0);
-    writeln!(out, "{} profile ({}), {} samples", s.profile_type, s.format, s.samples)?;
+    writeln!(
+        out,
+        "{} profile ({}), {} samples",
+        s.profile_type, s.format, s.samples
+    )?;
     let totals: Vec<String> = s
         .sample_types
         .iter()
-        .map(|t| format!("{} {}", t.ty, human(s.totals.get(&t.ty).copied().unwrap_or(0), &t.unit)))
+        .map(|t| {
+            format!(
+                "{} {}",
+                t.ty,
+                human(s.totals.get(&t.ty).copied().unwrap_or(0), &t.unit)
+            )
+        })
         .collect();
     writeln!(out, "  totals: {}", totals.join(", "))?;
-    writeln!(out, "\n  top sites in user code by {} (flat: first user frame of the stack):", s.sample_index)?;
+    writeln!(
+        out,
+        "\n  top sites in user code by {} (flat: first user frame of the stack):",
+        s.sample_index
+    )?;
     writeln!(out, "  {:>12} {:>7} {:>12}  function", "flat", "flat%", "cum")?;
     for r in &s.top_user_sites {
         let lines: Vec<String> = r.lines.iter().take(3).map(|l| l.line.to_string()).collect();
@@ -239,10 +279,21 @@ pub fn render_text(s: &ProfileSummary, out: &mut impl Write) -> std::io::Result<
             lines.join(",")
         )?;
     }
-    writeln!(out, "\n  top functions by {} (as go tool pprof -top):", s.sample_index)?;
+    writeln!(
+        out,
+        "\n  top functions by {} (as go tool pprof -top):",
+        s.sample_index
+    )?;
     writeln!(out, "  {:>12} {:>7} {:>12}  function", "flat", "flat%", "cum")?;
     for r in &s.top_functions {
-        writeln!(out, "  {:>12} {:>7} {:>12}  {}", human(r.flat, unit), percent(r.flat, total), human(r.cum, unit), r.name)?;
+        writeln!(
+            out,
+            "  {:>12} {:>7} {:>12}  {}",
+            human(r.flat, unit),
+            percent(r.flat, total),
+            human(r.cum, unit),
+            r.name
+        )?;
     }
     writeln!(out, "\n  top stacks by {}:", s.sample_index)?;
     for (i, st) in s.top_stacks.iter().enumerate() {
@@ -261,10 +312,19 @@ pub fn render_text(s: &ProfileSummary, out: &mut impl Write) -> std::io::Result<
 /// The summary as Markdown.
 pub fn render_markdown(s: &ProfileSummary, out: &mut impl Write) -> std::io::Result<()> {
     let unit = s.unit.as_str();
-    writeln!(out, "{} profile ({}), {} samples\n", s.profile_type, s.format, s.samples)?;
+    writeln!(
+        out,
+        "{} profile ({}), {} samples\n",
+        s.profile_type, s.format, s.samples
+    )?;
     writeln!(out, "| sample type | total |\n|---|---:|")?;
     for t in &s.sample_types {
-        writeln!(out, "| {} | {} |", t.ty, human(s.totals.get(&t.ty).copied().unwrap_or(0), &t.unit))?;
+        writeln!(
+            out,
+            "| {} | {} |",
+            t.ty,
+            human(s.totals.get(&t.ty).copied().unwrap_or(0), &t.unit)
+        )?;
     }
     writeln!(out, "\n**Top sites in user code by {}**\n", s.sample_index)?;
     writeln!(out, "| flat | cum | function | file:lines |\n|---:|---:|---|---|")?;

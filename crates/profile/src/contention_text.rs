@@ -22,7 +22,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Option<Profile>, ParseErro
     }
     let text = as_text(bytes, FORMAT)?;
     let mut profile = Profile {
-        sample_types: vec![ValueType::new("contentions", "count"), ValueType::new("delay", "nanoseconds")],
+        sample_types: vec![
+            ValueType::new("contentions", "count"),
+            ValueType::new("delay", "nanoseconds"),
+        ],
         period_type: Some(ValueType::new("contentions", "count")),
         period: 1,
         ..Profile::default()
@@ -39,11 +42,14 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Option<Profile>, ParseErro
         if line.starts_with("---") {
             break;
         }
-        let Some((key, value)) = line.split_once('=') else { break };
+        let Some((key, value)) = line.split_once('=') else {
+            break;
+        };
         let (key, value) = (key.trim(), value.trim());
         let number = || {
-            parse_go_int(value)
-                .ok_or_else(|| ParseError::malformed(FORMAT, format!("line {}: '{value}' is not a number", n + 1)))
+            parse_go_int(value).ok_or_else(|| {
+                ParseError::malformed(FORMAT, format!("line {}: '{value}' is not a number", n + 1))
+            })
         };
         match key {
             "cycles/second" => cpu_hz = number()?,
@@ -51,7 +57,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Option<Profile>, ParseErro
             "ms since reset" => profile.duration_nanos = number()?.saturating_mul(1_000_000),
             "discarded samples" => {}
             _ => {
-                return Err(ParseError::malformed(FORMAT, format!("line {}: unknown attribute '{key}'", n + 1)));
+                return Err(ParseError::malformed(
+                    FORMAT,
+                    format!("line {}: unknown attribute '{key}'", n + 1),
+                ));
             }
         }
         lines.next();

@@ -44,6 +44,9 @@ pub enum ParseError {
 impl ParseError {
     /// A malformed-input error for `format`.
     pub fn malformed(format: &'static str, detail: impl Into<String>) -> ParseError {
-        ParseError::Malformed { format, detail: detail.into() }
+        ParseError::Malformed {
+            format,
+            detail: detail.into(),
+        }
     }
 }

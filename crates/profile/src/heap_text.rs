@@ -50,7 +50,11 @@ fn parse_header(line: &str) -> Option<Header> {
         "" => (true, rate / 2),
         _ => return None,
     };
-    Some(Header { unsample, period, has_alloc })
+    Some(Header {
+        unsample,
+        period,
+        has_alloc,
+    })
 }
 
 /// Go's (and pprof's) `scaleHeapSample`: the expected unsampled count and size.
@@ -69,7 +73,9 @@ pub fn scale_heap_sample(count: i64, size: i64, rate: i64) -> (i64, i64) {
 /// Parses a legacy heap profile; `Ok(None)` when the first line is not a heap header.
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Option<Profile>, ParseError> {
     let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    let Some(header) = std::str::from_utf8(first).ok().and_then(parse_header) else { return Ok(None) };
+    let Some(header) = std::str::from_utf8(first).ok().and_then(parse_header) else {
+        return Ok(None);
+    };
     let text = as_text(bytes, FORMAT)?;
     let sample_types = if header.has_alloc {
         vec![
@@ -79,7 +85,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Option<Profile>, ParseErro
             ValueType::new("inuse_space", "bytes"),
         ]
     } else {
-        vec![ValueType::new("objects", "count"), ValueType::new("space", "bytes")]
+        vec![
+            ValueType::new("objects", "count"),
+            ValueType::new("space", "bytes"),
+        ]
     };
     let profile = Profile {
         sample_types,
@@ -114,7 +123,13 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Option<Profile>, ParseErro
         }
         let (values, blocksize, addrs) = parse_sample(line, &header)
             .map_err(|e| ParseError::malformed(FORMAT, format!("line {}: {e}", n + 1)))?;
-        let label = Label { key: "bytes".into(), value: LabelValue::Num { value: blocksize, unit: String::new() } };
+        let label = Label {
+            key: "bytes".into(),
+            value: LabelValue::Num {
+                value: blocksize,
+                unit: String::new(),
+            },
+        };
         b.sample(addrs, values, vec![label])?;
     }
     let mut p = b.finish()?;

@@ -29,19 +29,31 @@ pub fn parse_comment_frame(line: &str) -> Option<CommentFrame> {
     let rest = rest.trim();
     if rest.is_empty() {
         // An unsymbolized PC: printed alone.
-        return Some(CommentFrame { pc, function: String::new(), file: String::new(), line: 0 });
+        return Some(CommentFrame {
+            pc,
+            function: String::new(),
+            file: String::new(),
+            line: 0,
+        });
     }
     // Names may contain spaces (generic shapes), so split at the `+0xOFF` that ends the name.
     let plus = rest.rfind("+0x")?;
     let function = &rest[..plus];
     let after = &rest[plus + 3..];
-    let hex_end = after.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(after.len());
+    let hex_end = after
+        .find(|c: char| !c.is_ascii_hexdigit())
+        .unwrap_or(after.len());
     let location = after[hex_end..].trim();
     let (file, line) = match location.rsplit_once(':') {
         Some((f, l)) => (f, l.parse().unwrap_or(0)),
         None => (location, 0),
     };
-    Some(CommentFrame { pc, function: function.to_string(), file: file.to_string(), line })
+    Some(CommentFrame {
+        pc,
+        function: function.to_string(),
+        file: file.to_string(),
+        line,
+    })
 }
 
 /// The hex addresses of a sample line's tail (`0x...` tokens), as pprof's
@@ -49,7 +61,9 @@ pub fn parse_comment_frame(line: &str) -> Option<CommentFrame> {
 pub fn parse_addresses(tail: &str) -> Result<Vec<u64>, String> {
     let mut out = Vec::new();
     for token in tail.split_whitespace() {
-        let hex = token.strip_prefix("0x").ok_or_else(|| format!("'{token}' is not a hex address"))?;
+        let hex = token
+            .strip_prefix("0x")
+            .ok_or_else(|| format!("'{token}' is not a hex address"))?;
         out.push(u64::from_str_radix(hex, 16).map_err(|_| format!("'{token}' is not a 64-bit hex address"))?);
     }
     Ok(out)
@@ -81,12 +95,21 @@ impl<'l> LegacyBuilder<'l> {
     }
 
     /// Starts a sample; its symbolization comments may follow.
-    pub fn sample(&mut self, addrs: Vec<u64>, values: Vec<i64>, labels: Vec<Label>) -> Result<(), ParseError> {
+    pub fn sample(
+        &mut self,
+        addrs: Vec<u64>,
+        values: Vec<i64>,
+        labels: Vec<Label>,
+    ) -> Result<(), ParseError> {
         self.flush()?;
         if addrs.len() > self.limits.max_stack_depth {
-            return Err(ParseError::TooMany { what: "frames in one stack", limit: self.limits.max_stack_depth });
+            return Err(ParseError::TooMany {
+                what: "frames in one stack",
+                limit: self.limits.max_stack_depth,
+            });
         }
-        self.limits.check_records("samples", self.profile.samples.len() + 1)?;
+        self.limits
+            .check_records("samples", self.profile.samples.len() + 1)?;
         self.pending = Some((addrs, values, labels));
         Ok(())
     }
@@ -104,7 +127,9 @@ impl<'l> LegacyBuilder<'l> {
     /// Ends the pending sample: creates its locations (addresses − 1, as pprof
     /// does, to land on the call instruction) and symbolizes new ones.
     pub fn flush(&mut self) -> Result<(), ParseError> {
-        let Some((addrs, values, labels)) = self.pending.take() else { return Ok(()) };
+        let Some((addrs, values, labels)) = self.pending.take() else {
+            return Ok(());
+        };
         let frames = std::mem::take(&mut self.frames);
         let mut cursor = 0;
         let mut locs = Vec::with_capacity(addrs.len());
@@ -119,7 +144,8 @@ impl<'l> LegacyBuilder<'l> {
             let index = match self.locations.get(&pc) {
                 Some(&i) => i,
                 None => {
-                    self.limits.check_records("locations", self.profile.locations.len() + 1)?;
+                    self.limits
+                        .check_records("locations", self.profile.locations.len() + 1)?;
                     let mut lines = Vec::with_capacity(cursor - start);
                     for f in frames[start..cursor].iter().filter(|f| !f.function.is_empty()) {
                         let key = (f.function.clone(), f.file.clone());
@@ -133,16 +159,29 @@ impl<'l> LegacyBuilder<'l> {
                                 start_line: 0,
                             });
                         }
-                        lines.push(Line { function: Some(function), line: f.line, column: 0 });
+                        lines.push(Line {
+                            function: Some(function),
+                            line: f.line,
+                            column: 0,
+                        });
                     }
-                    self.profile.locations.push(Location { mapping: None, address: pc, lines, is_folded: false });
+                    self.profile.locations.push(Location {
+                        mapping: None,
+                        address: pc,
+                        lines,
+                        is_folded: false,
+                    });
                     self.locations.insert(pc, self.profile.locations.len() - 1);
                     self.profile.locations.len() - 1
                 }
             };
             locs.push(index);
         }
-        self.profile.samples.push(Sample { locations: locs, values, labels });
+        self.profile.samples.push(Sample {
+            locations: locs,
+            values,
+            labels,
+        });
         Ok(())
     }
 
@@ -172,10 +211,24 @@ mod tests {
 
     #[test]
     fn comment_frames() {
-        let f = parse_comment_frame("#\t0x73fc6e\tregexp/syntax.(*parser).factor+0x6ae\t\t/usr/go/parse.go:647").unwrap();
-        assert_eq!((f.pc, f.function.as_str(), f.file.as_str(), f.line), (0x73fc6e, "regexp/syntax.(*parser).factor", "/usr/go/parse.go", 647));
-        let g = parse_comment_frame("#\t0x4a\tweak.Make[go.shape.struct { a bool }]+0x1f\t/x y/z.go:3").unwrap();
-        assert_eq!((g.function.as_str(), g.file.as_str(), g.line), ("weak.Make[go.shape.struct { a bool }]", "/x y/z.go", 3));
+        let f =
+            parse_comment_frame("#\t0x73fc6e\tregexp/syntax.(*parser).factor+0x6ae\t\t/usr/go/parse.go:647")
+                .unwrap();
+        assert_eq!(
+            (f.pc, f.function.as_str(), f.file.as_str(), f.line),
+            (
+                0x73fc6e,
+                "regexp/syntax.(*parser).factor",
+                "/usr/go/parse.go",
+                647
+            )
+        );
+        let g =
+            parse_comment_frame("#\t0x4a\tweak.Make[go.shape.struct { a bool }]+0x1f\t/x y/z.go:3").unwrap();
+        assert_eq!(
+            (g.function.as_str(), g.file.as_str(), g.line),
+            ("weak.Make[go.shape.struct { a bool }]", "/x y/z.go", 3)
+        );
         assert_eq!(parse_comment_frame("#\t0x4a").unwrap().function, "");
         assert!(parse_comment_frame("# runtime.MemStats").is_none());
     }

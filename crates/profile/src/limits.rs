@@ -22,7 +22,10 @@ impl Limits {
     /// Fails with [`crate::ParseError::TooMany`] when `count` exceeds the record limit.
     pub fn check_records(&self, what: &'static str, count: usize) -> Result<(), crate::ParseError> {
         if count > self.max_records {
-            return Err(crate::ParseError::TooMany { what, limit: self.max_records });
+            return Err(crate::ParseError::TooMany {
+                what,
+                limit: self.max_records,
+            });
         }
         Ok(())
     }

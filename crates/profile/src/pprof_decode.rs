@@ -16,7 +16,9 @@ const FORMAT: &str = "pprof profile";
 /// `Profile` field and the bytes are not plain text (text formats are tried first,
 /// and a few printable bytes can happen to decode as a protobuf).
 pub fn looks_like_proto(bytes: &[u8]) -> bool {
-    let Some((tag, _)) = read_varint(bytes) else { return false };
+    let Some((tag, _)) = read_varint(bytes) else {
+        return false;
+    };
     let (field, wire) = (tag >> 3, tag & 7);
     let valid_first = match field {
         1..=6 | 11 => wire == 2,
@@ -39,7 +41,8 @@ fn looks_like_text(bytes: &[u8]) -> bool {
         },
         Err(_) => return false,
     };
-    head.chars().all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+    head.chars()
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// Decodes and validates a raw (not gzipped) profile.
@@ -64,7 +67,10 @@ fn count_top_level(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
             1 => 8,
             2 => {
                 let (len, n) = read_varint(rest).ok_or_else(|| bad("truncated length"))?;
-                usize::try_from(len).ok().and_then(|l| l.checked_add(n)).ok_or_else(|| bad("field length overflows"))?
+                usize::try_from(len)
+                    .ok()
+                    .and_then(|l| l.checked_add(n))
+                    .ok_or_else(|| bad("field length overflows"))?
             }
             5 => 4,
             w => return Err(bad(&format!("invalid wire type {w}"))),
@@ -77,7 +83,13 @@ fn count_top_level(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
             *c += 1;
         }
     }
-    for (field, what) in [(2, "samples"), (3, "mappings"), (4, "locations"), (5, "functions"), (6, "strings")] {
+    for (field, what) in [
+        (2, "samples"),
+        (3, "mappings"),
+        (4, "locations"),
+        (5, "functions"),
+        (6, "strings"),
+    ] {
         limits.check_records(what, counts[field])?;
     }
     Ok(())
@@ -100,10 +112,16 @@ fn index_ids(kind: &str, ids: impl Iterator<Item = u64>) -> Result<HashMap<u64, 
     let mut map = HashMap::new();
     for (i, id) in ids.enumerate() {
         if id == 0 {
-            return Err(ParseError::malformed(FORMAT, format!("{kind} #{i} has the reserved id 0")));
+            return Err(ParseError::malformed(
+                FORMAT,
+                format!("{kind} #{i} has the reserved id 0"),
+            ));
         }
         if map.insert(id, i).is_some() {
-            return Err(ParseError::malformed(FORMAT, format!("two {kind}s have the id {id}")));
+            return Err(ParseError::malformed(
+                FORMAT,
+                format!("two {kind}s have the id {id}"),
+            ));
         }
     }
     Ok(map)
@@ -115,7 +133,10 @@ struct Strings(Vec<String>);
 impl Strings {
     fn new(table: Vec<Vec<u8>>) -> Result<Strings, ParseError> {
         if table.first().is_some_and(|s| !s.is_empty()) {
-            return Err(ParseError::malformed(FORMAT, "string_table[0] must be the empty string"));
+            return Err(ParseError::malformed(
+                FORMAT,
+                "string_table[0] must be the empty string",
+            ));
         }
         let mut out = Vec::with_capacity(table.len());
         for (i, bytes) in table.into_iter().enumerate() {
@@ -132,12 +153,20 @@ impl Strings {
         if index == 0 {
             return Ok(String::new());
         }
-        usize::try_from(index).ok().and_then(|i| self.0.get(i)).cloned().ok_or_else(|| {
-            ParseError::malformed(
-                FORMAT,
-                format!("{} refers to string {index}, outside the string table of {}", field(), self.0.len()),
-            )
-        })
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .cloned()
+            .ok_or_else(|| {
+                ParseError::malformed(
+                    FORMAT,
+                    format!(
+                        "{} refers to string {index}, outside the string table of {}",
+                        field(),
+                        self.0.len()
+                    ),
+                )
+            })
     }
 }
 
@@ -145,7 +174,10 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
     let strings = Strings::new(raw.string_table)?;
     let s = |i: i64, field: &str| strings.get(i, &|| field.to_string());
     let value_type = |v: &pb::ValueType, field: &str| -> Result<ValueType, ParseError> {
-        Ok(ValueType { ty: s(v.ty, field)?, unit: s(v.unit, field)? })
+        Ok(ValueType {
+            ty: s(v.ty, field)?,
+            unit: s(v.unit, field)?,
+        })
     };
 
     let mapping_ids = index_ids("mapping", raw.mapping.iter().map(|m| m.id))?;
@@ -182,7 +214,10 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
         let mapping = match l.mapping_id {
             0 => None,
             id => Some(*mapping_ids.get(&id).ok_or_else(|| {
-                ParseError::malformed(FORMAT, format!("location {} refers to mapping {id}, which does not exist", l.id))
+                ParseError::malformed(
+                    FORMAT,
+                    format!("location {} refers to mapping {id}, which does not exist", l.id),
+                )
             })?),
         };
         let mut lines = Vec::with_capacity(l.line.len());
@@ -196,9 +231,18 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
                     )
                 })?),
             };
-            lines.push(Line { function, line: line.line, column: line.column });
+            lines.push(Line {
+                function,
+                line: line.line,
+                column: line.column,
+            });
         }
-        locations.push(Location { mapping, address: l.address, lines, is_folded: l.is_folded });
+        locations.push(Location {
+            mapping,
+            address: l.address,
+            lines,
+            is_folded: l.is_folded,
+        });
     }
 
     let n_types = raw.sample_type.len();
@@ -210,16 +254,25 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
         if sample.value.len() != n_types {
             return Err(ParseError::malformed(
                 FORMAT,
-                format!("sample {i} has {} values for {n_types} sample types", sample.value.len()),
+                format!(
+                    "sample {i} has {} values for {n_types} sample types",
+                    sample.value.len()
+                ),
             ));
         }
         if sample.location_id.len() > limits.max_stack_depth {
-            return Err(ParseError::TooMany { what: "frames in one stack", limit: limits.max_stack_depth });
+            return Err(ParseError::TooMany {
+                what: "frames in one stack",
+                limit: limits.max_stack_depth,
+            });
         }
         let mut locs = Vec::with_capacity(sample.location_id.len());
         for id in &sample.location_id {
             locs.push(*location_ids.get(id).ok_or_else(|| {
-                ParseError::malformed(FORMAT, format!("sample {i} refers to location {id}, which does not exist"))
+                ParseError::malformed(
+                    FORMAT,
+                    format!("sample {i} refers to location {id}, which does not exist"),
+                )
             })?);
         }
         let mut labels = Vec::with_capacity(sample.label.len());
@@ -230,13 +283,20 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
             let value = if l.str != 0 {
                 LabelValue::Str(s(l.str, &field)?)
             } else if l.num != 0 || l.num_unit != 0 {
-                LabelValue::Num { value: l.num, unit: s(l.num_unit, &field)? }
+                LabelValue::Num {
+                    value: l.num,
+                    unit: s(l.num_unit, &field)?,
+                }
             } else {
                 continue;
             };
             labels.push(Label { key, value });
         }
-        samples.push(Sample { locations: locs, values: sample.value, labels });
+        samples.push(Sample {
+            locations: locs,
+            values: sample.value,
+            labels,
+        });
     }
 
     let mut sample_types = Vec::with_capacity(n_types);
@@ -254,7 +314,11 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
         locations,
         functions,
         mappings,
-        period_type: raw.period_type.as_ref().map(|v| value_type(v, "period_type")).transpose()?,
+        period_type: raw
+            .period_type
+            .as_ref()
+            .map(|v| value_type(v, "period_type"))
+            .transpose()?,
         period: raw.period,
         time_nanos: raw.time_nanos,
         duration_nanos: raw.duration_nanos,

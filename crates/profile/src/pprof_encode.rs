@@ -19,7 +19,10 @@ struct StringTable {
 
 impl StringTable {
     fn new() -> StringTable {
-        StringTable { index: HashMap::from([(String::new(), 0)]), table: vec![Vec::new()] }
+        StringTable {
+            index: HashMap::from([(String::new(), 0)]),
+            table: vec![Vec::new()],
+        }
     }
 
     fn add(&mut self, s: &str) -> i64 {
@@ -33,7 +36,10 @@ impl StringTable {
     }
 
     fn value_type(&mut self, v: &ValueType) -> pb::ValueType {
-        pb::ValueType { ty: self.add(&v.ty), unit: self.add(&v.unit) }
+        pb::ValueType {
+            ty: self.add(&v.ty),
+            unit: self.add(&v.unit),
+        }
     }
 }
 
@@ -58,10 +64,18 @@ pub fn encode(p: &Profile) -> Vec<u8> {
                 .map(|l| {
                     let key = st.add(&l.key);
                     match &l.value {
-                        LabelValue::Str(v) => pb::Label { key, str: st.add(v), num: 0, num_unit: 0 },
-                        LabelValue::Num { value, unit } => {
-                            pb::Label { key, str: 0, num: *value, num_unit: st.add(unit) }
-                        }
+                        LabelValue::Str(v) => pb::Label {
+                            key,
+                            str: st.add(v),
+                            num: 0,
+                            num_unit: 0,
+                        },
+                        LabelValue::Num { value, unit } => pb::Label {
+                            key,
+                            str: 0,
+                            num: *value,
+                            num_unit: st.add(unit),
+                        },
                     }
                 })
                 .collect(),
@@ -95,7 +109,11 @@ pub fn encode(p: &Profile) -> Vec<u8> {
             line: l
                 .lines
                 .iter()
-                .map(|ln| pb::Line { function_id: ln.function.map_or(0, id), line: ln.line, column: ln.column })
+                .map(|ln| pb::Line {
+                    function_id: ln.function.map_or(0, id),
+                    line: ln.line,
+                    column: ln.column,
+                })
                 .collect(),
             is_folded: l.is_folded,
         })

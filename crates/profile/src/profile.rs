@@ -18,7 +18,10 @@ pub struct ValueType {
 impl ValueType {
     /// A value type from two string slices.
     pub fn new(ty: &str, unit: &str) -> ValueType {
-        ValueType { ty: ty.to_string(), unit: unit.to_string() }
+        ValueType {
+            ty: ty.to_string(),
+            unit: unit.to_string(),
+        }
     }
 }
 
@@ -135,6 +138,8 @@ pub struct Frame<'a> {
     pub column: i64,
     /// The instruction address of the location this frame belongs to.
     pub address: u64,
+    /// The mapping of that location (index into [`Profile::mappings`]).
+    pub mapping: Option<usize>,
     /// This frame was inlined into the next one.
     pub inlined: bool,
 }
@@ -142,7 +147,11 @@ pub struct Frame<'a> {
 impl Frame<'_> {
     /// The name to show: the function, or the address when unsymbolized.
     pub fn display_name(&self) -> String {
-        if self.function.is_empty() { format!("{:#x}", self.address) } else { self.function.to_string() }
+        if self.function.is_empty() {
+            format!("{:#x}", self.address)
+        } else {
+            self.function.to_string()
+        }
     }
 }
 
@@ -184,13 +193,17 @@ pub struct Profile {
 impl Profile {
     /// The frames of `sample`, leaf first, inlined frames included.
     pub fn frames<'a>(&'a self, sample: &'a Sample) -> impl Iterator<Item = Frame<'a>> + 'a {
-        sample.locations.iter().flat_map(move |&l| self.location_frames(l))
+        sample
+            .locations
+            .iter()
+            .flat_map(move |&l| self.location_frames(l))
     }
 
     /// The frames of one location, innermost (inlined) first.
     pub fn location_frames(&self, index: usize) -> impl Iterator<Item = Frame<'_>> + '_ {
         let loc = self.locations.get(index);
         let address = loc.map_or(0, |l| l.address);
+        let mapping = loc.and_then(|l| l.mapping);
         let lines = loc.map_or(&[][..], |l| l.lines.as_slice());
         let unsymbolized = lines.is_empty().then_some(Frame {
             function: "",
@@ -198,6 +211,7 @@ impl Profile {
             line: 0,
             column: 0,
             address,
+            mapping,
             inlined: false,
         });
         let last = lines.len().saturating_sub(1);
@@ -212,6 +226,7 @@ impl Profile {
                     line: line.line,
                     column: line.column,
                     address,
+                    mapping,
                     inlined: i < last,
                 }
             })
@@ -229,21 +244,30 @@ impl Profile {
     pub fn sample_index(&self, wanted: Option<&str>) -> Result<usize, SampleIndexError> {
         let types = || self.sample_type_names().join(", ");
         if self.sample_types.is_empty() {
-            return Err(SampleIndexError(format!("the profile has no sample types (wanted {wanted:?})")));
+            return Err(SampleIndexError(format!(
+                "the profile has no sample types (wanted {wanted:?})"
+            )));
         }
         let Some(wanted) = wanted.filter(|w| !w.is_empty()) else {
             let default = (!self.default_sample_type.is_empty())
-                .then(|| self.sample_types.iter().position(|t| t.ty == self.default_sample_type))
+                .then(|| {
+                    self.sample_types
+                        .iter()
+                        .position(|t| t.ty == self.default_sample_type)
+                })
                 .flatten();
             return Ok(default.unwrap_or(self.sample_types.len() - 1));
         };
         if let Ok(i) = wanted.parse::<i64>() {
-            return usize::try_from(i).ok().filter(|&i| i < self.sample_types.len()).ok_or_else(|| {
-                SampleIndexError(format!(
-                    "sample index {wanted} is outside the range [0..{}]",
-                    self.sample_types.len() - 1
-                ))
-            });
+            return usize::try_from(i)
+                .ok()
+                .filter(|&i| i < self.sample_types.len())
+                .ok_or_else(|| {
+                    SampleIndexError(format!(
+                        "sample index {wanted} is outside the range [0..{}]",
+                        self.sample_types.len() - 1
+                    ))
+                });
         }
         let no_inuse = wanted.strip_prefix("inuse_").unwrap_or(wanted);
         self.sample_types

@@ -77,7 +77,11 @@ impl Merger {
                 let key = MappingKey {
                     size: m.limit.wrapping_sub(m.start),
                     offset: m.offset,
-                    build_id_or_file: if m.build_id.is_empty() { m.file.clone() } else { m.build_id.clone() },
+                    build_id_or_file: if m.build_id.is_empty() {
+                        m.file.clone()
+                    } else {
+                        m.build_id.clone()
+                    },
                 };
                 *self.mappings.entry(key).or_insert_with(|| {
                     out.mappings.push(m.clone());
@@ -100,14 +104,24 @@ impl Merger {
             .iter()
             .map(|l| {
                 let mapping = l.mapping.and_then(|m| mapping_map.get(m).copied());
-                let start = l.mapping.and_then(|m| p.mappings.get(m)).map_or(0, |m: &Mapping| m.start);
+                let start = l
+                    .mapping
+                    .and_then(|m| p.mappings.get(m))
+                    .map_or(0, |m: &Mapping| m.start);
                 let lines: Vec<Line> = l
                     .lines
                     .iter()
-                    .map(|ln| Line { function: ln.function.and_then(|f| function_map.get(f).copied()), ..*ln })
+                    .map(|ln| Line {
+                        function: ln.function.and_then(|f| function_map.get(f).copied()),
+                        ..*ln
+                    })
                     .collect();
-                let key =
-                    LocationKey { mapping, address: l.address.wrapping_sub(start), is_folded: l.is_folded, lines };
+                let key = LocationKey {
+                    mapping,
+                    address: l.address.wrapping_sub(start),
+                    is_folded: l.is_folded,
+                    lines,
+                };
                 *self.locations.entry(key).or_insert_with_key(|k| {
                     out.locations.push(Location {
                         mapping: k.mapping,
@@ -123,7 +137,11 @@ impl Merger {
             if s.values.iter().all(|&v| v == 0) {
                 continue;
             }
-            let locs: Vec<usize> = s.locations.iter().filter_map(|&l| location_map.get(l).copied()).collect();
+            let locs: Vec<usize> = s
+                .locations
+                .iter()
+                .filter_map(|&l| location_map.get(l).copied())
+                .collect();
             let mut labels = s.labels.clone();
             labels.sort();
             let values = s.values.iter().map(|v| v.saturating_mul(scale));
@@ -155,19 +173,39 @@ impl Profile {
     /// Whether two profiles measure the same things (pprof's `Compatible`).
     pub fn check_compatible(&self, other: &Profile) -> Result<(), MergeError> {
         if self.period_type != other.period_type {
-            let show = |p: &Profile| p.period_type.as_ref().map_or("none".to_string(), |t| t.to_string());
-            return Err(MergeError(format!("period types {} and {} differ", show(self), show(other))));
+            let show = |p: &Profile| {
+                p.period_type
+                    .as_ref()
+                    .map_or("none".to_string(), |t| t.to_string())
+            };
+            return Err(MergeError(format!(
+                "period types {} and {} differ",
+                show(self),
+                show(other)
+            )));
         }
         if self.sample_types != other.sample_types {
-            let show = |p: &Profile| p.sample_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
-            return Err(MergeError(format!("sample types [{}] and [{}] differ", show(self), show(other))));
+            let show = |p: &Profile| {
+                p.sample_types
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Err(MergeError(format!(
+                "sample types [{}] and [{}] differ",
+                show(self),
+                show(other)
+            )));
         }
         Ok(())
     }
 
     /// Merges profiles of the same kind into one (pprof's `Merge`).
     pub fn merge(profiles: &[&Profile]) -> Result<Profile, MergeError> {
-        let Some(first) = profiles.first() else { return Ok(Profile::default()) };
+        let Some(first) = profiles.first() else {
+            return Ok(Profile::default());
+        };
         let mut m = Merger::new(first);
         for p in profiles {
             first.check_compatible(p)?;

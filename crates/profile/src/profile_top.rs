@@ -9,7 +9,7 @@ use crate::profile::{Frame, Profile};
 /// Flat and cumulative value of one function, as a row of `pprof -top`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionTotal {
-    /// Function name (the address in hex when unsymbolized).
+    /// Function name (`<unknown>` or `[object file]` when unsymbolized, as pprof prints it).
     pub name: String,
     /// Value of samples whose leaf frame is this function.
     pub flat: i64,
@@ -65,12 +65,16 @@ impl Profile {
 
     /// The signed sum of sample values for a sample type (the net growth of a diff).
     pub fn net_total(&self, index: usize) -> i64 {
-        self.samples.iter().fold(0i64, |acc, s| acc.saturating_add(s.values.get(index).copied().unwrap_or(0)))
+        self.samples.iter().fold(0i64, |acc, s| {
+            acc.saturating_add(s.values.get(index).copied().unwrap_or(0))
+        })
     }
 
     /// `(sample type name, pprof total)` for every sample type.
     pub fn totals(&self) -> Vec<(&str, i64)> {
-        (0..self.sample_types.len()).map(|i| (self.sample_types[i].ty.as_str(), self.pprof_total(i))).collect()
+        (0..self.sample_types.len())
+            .map(|i| (self.sample_types[i].ty.as_str(), self.pprof_total(i)))
+            .collect()
     }
 
     /// The companion of a heap sample type: `inuse_objects` for `inuse_space` and back.
@@ -96,7 +100,9 @@ impl Profile {
                 continue;
             }
             for (fi, frame) in self.frames(s).enumerate() {
-                let node = nodes.entry(NodeKey::of(&frame)).or_insert((0, 0, usize::MAX));
+                let node = nodes
+                    .entry(NodeKey::of(self, &frame))
+                    .or_insert((0, 0, usize::MAX));
                 if fi == 0 {
                     node.0 = node.0.saturating_add(v);
                 }
@@ -106,12 +112,20 @@ impl Profile {
                 }
             }
         }
-        let mut rows: Vec<FunctionTotal> =
-            nodes.into_iter().map(|(k, (flat, cum, _))| FunctionTotal { name: k.name(), flat, cum }).collect();
+        let mut rows: Vec<FunctionTotal> = nodes
+            .into_iter()
+            .map(|(k, (flat, cum, _))| FunctionTotal {
+                name: k.name(),
+                flat,
+                cum,
+            })
+            .collect();
         rows.sort_by(|a, b| {
-            b.flat.saturating_abs().cmp(&a.flat.saturating_abs()).then_with(|| a.name.cmp(&b.name)).then_with(
-                || b.cum.saturating_abs().cmp(&a.cum.saturating_abs()),
-            )
+            b.flat
+                .saturating_abs()
+                .cmp(&a.flat.saturating_abs())
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| b.cum.saturating_abs().cmp(&a.cum.saturating_abs()))
         });
         rows
     }
@@ -141,7 +155,9 @@ impl Profile {
                 if user && attributed.is_none() {
                     attributed = Some(frame);
                 }
-                let acc = sites.entry(frame.function).or_insert_with(|| SiteAcc::new(frame, user));
+                let acc = sites
+                    .entry(frame.function)
+                    .or_insert_with(|| SiteAcc::new(frame, user));
                 if acc.last_sample != si {
                     acc.last_sample = si;
                     acc.cum = acc.cum.saturating_add(v);
@@ -149,7 +165,9 @@ impl Profile {
             }
             let Some(site) = attributed.or(leaf) else { continue };
             let user = attributed.is_some();
-            let acc = sites.entry(site.function).or_insert_with(|| SiteAcc::new(site, user));
+            let acc = sites
+                .entry(site.function)
+                .or_insert_with(|| SiteAcc::new(site, user));
             acc.attributed = true;
             acc.flat = acc.flat.saturating_add(v);
             acc.flat_companion = acc.flat_companion.saturating_add(c);
@@ -161,9 +179,17 @@ impl Profile {
             .filter(|(_, a)| a.attributed)
             .map(|(name, a)| {
                 let mut lines: Vec<(i64, i64)> = a.lines.into_iter().collect();
-                lines.sort_by(|x, y| y.1.saturating_abs().cmp(&x.1.saturating_abs()).then(x.0.cmp(&y.0)));
+                lines.sort_by(|x, y| {
+                    y.1.saturating_abs()
+                        .cmp(&x.1.saturating_abs())
+                        .then(x.0.cmp(&y.0))
+                });
                 SiteTotal {
-                    function: if name.is_empty() { "(unsymbolized)".to_string() } else { name.to_string() },
+                    function: if name.is_empty() {
+                        "(unsymbolized)".to_string()
+                    } else {
+                        name.to_string()
+                    },
                     file: a.file.to_string(),
                     user: a.user,
                     flat: a.flat,
@@ -174,7 +200,10 @@ impl Profile {
             })
             .collect();
         rows.sort_by(|a, b| {
-            b.flat.saturating_abs().cmp(&a.flat.saturating_abs()).then_with(|| a.function.cmp(&b.function))
+            b.flat
+                .saturating_abs()
+                .cmp(&a.flat.saturating_abs())
+                .then_with(|| a.function.cmp(&b.function))
         });
         rows
     }
@@ -192,34 +221,59 @@ impl Profile {
             }
             let key = self
                 .frames(s)
-                .map(|f| (f.function, f.line, if f.function.is_empty() { f.address } else { 0 }))
+                .map(|f| {
+                    (
+                        f.function,
+                        f.line,
+                        if f.function.is_empty() { f.address } else { 0 },
+                    )
+                })
                 .collect();
-            let row = stacks.entry(key).or_insert(StackTotal { value: 0, companion: c.map(|_| 0), sample: si });
+            let row = stacks.entry(key).or_insert(StackTotal {
+                value: 0,
+                companion: c.map(|_| 0),
+                sample: si,
+            });
             row.value = row.value.saturating_add(v);
             row.companion = row.companion.map(|x| x.saturating_add(c.unwrap_or(0)));
         }
         let mut rows: Vec<StackTotal> = stacks.into_values().collect();
-        rows.sort_by(|a, b| b.value.saturating_abs().cmp(&a.value.saturating_abs()).then(a.sample.cmp(&b.sample)));
+        rows.sort_by(|a, b| {
+            b.value
+                .saturating_abs()
+                .cmp(&a.value.saturating_abs())
+                .then(a.sample.cmp(&b.sample))
+        });
         rows
     }
 }
 
-/// A pprof graph node at function granularity: the name, or the address when unsymbolized.
+/// A pprof graph node at function granularity: the function name; for an
+/// unsymbolized frame, the object file it is in (pprof prints `[file]`) or
+/// nothing (pprof prints `<unknown>`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum NodeKey<'a> {
     Name(&'a str),
-    Address(u64),
+    Unsymbolized(&'a str),
 }
 
 impl<'a> NodeKey<'a> {
-    fn of(frame: &Frame<'a>) -> NodeKey<'a> {
-        if frame.function.is_empty() { NodeKey::Address(frame.address) } else { NodeKey::Name(frame.function) }
+    fn of(p: &'a Profile, frame: &Frame<'a>) -> NodeKey<'a> {
+        if !frame.function.is_empty() {
+            return NodeKey::Name(frame.function);
+        }
+        let file = frame
+            .mapping
+            .and_then(|m| p.mappings.get(m))
+            .map_or("", |m| m.file.as_str());
+        NodeKey::Unsymbolized(file.rsplit('/').next().unwrap_or(file))
     }
 
     fn name(self) -> String {
         match self {
             NodeKey::Name(n) => n.to_string(),
-            NodeKey::Address(a) => format!("{a:#x}"),
+            NodeKey::Unsymbolized("") => "<unknown>".to_string(),
+            NodeKey::Unsymbolized(file) => format!("[{file}]"),
         }
     }
 }

@@ -32,7 +32,9 @@ impl<'a> Cursor<'a> {
     /// Consumes one or more ASCII digits (`\d+`), optionally after a `-`.
     pub fn digits(&mut self, signed: bool) -> Option<&'a str> {
         let start = usize::from(signed && self.rest.starts_with('-'));
-        let len = self.rest[start..].find(|c: char| !c.is_ascii_digit()).unwrap_or(self.rest.len() - start);
+        let len = self.rest[start..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(self.rest.len() - start);
         if len == 0 {
             return None;
         }
