@@ -19,9 +19,13 @@ use std::io::Read;
 use flate2::read::MultiGzDecoder;
 
 use crate::error::ParseError;
+use crate::goroutine::{CountProfile, GoroutineDump};
 use crate::limits::Limits;
 use crate::profile::Profile;
-use crate::{contention_text, heap_text, pprof_decode};
+use crate::runtime_figures::Metrics;
+use crate::{
+    contention_text, count_profile_text, expvar, gctrace, goroutine_dump, heap_text, pprof_decode, prometheus,
+};
 
 /// Which profile format an input was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +59,12 @@ pub enum Input {
         /// The format it was read from.
         format: ProfileFormat,
     },
+    /// A goroutine dump: `goroutine?debug=2` text or a panic/SIGQUIT traceback.
+    Goroutines(Box<GoroutineDump>),
+    /// A `debug=1` count profile: goroutine, goroutineleak or threadcreate.
+    GoroutineCounts(Box<CountProfile>),
+    /// A metrics snapshot: Prometheus text, expvar JSON or gctrace lines.
+    Metrics(Box<Metrics>),
 }
 
 /// One entry of the parser list.
@@ -67,10 +77,39 @@ struct Parser {
 
 /// The parsers, in the order they are tried. New formats add a line here.
 const PARSERS: &[Parser] = &[
-    Parser { name: "a legacy heap profile", parse: parse_heap_text },
-    Parser { name: "a block/mutex contention profile", parse: parse_contention_text },
+    Parser {
+        name: "a legacy heap profile",
+        parse: parse_heap_text,
+    },
+    Parser {
+        name: "a block/mutex contention profile",
+        parse: parse_contention_text,
+    },
+    Parser {
+        name: "a goroutine profile (debug=1)",
+        parse: parse_count_text,
+    },
+    Parser {
+        name: "a goroutine dump (debug=2) or traceback",
+        parse: parse_goroutine_dump,
+    },
+    Parser {
+        name: "expvar JSON",
+        parse: parse_expvar,
+    },
+    Parser {
+        name: "Prometheus metrics",
+        parse: parse_prometheus,
+    },
+    Parser {
+        name: "gctrace output",
+        parse: parse_gctrace,
+    },
     // Binary last: see the module docs.
-    Parser { name: "a pprof profile (gzipped or raw protobuf)", parse: parse_proto },
+    Parser {
+        name: "a pprof profile (gzipped or raw protobuf)",
+        parse: parse_proto,
+    },
 ];
 
 fn parse_heap_text(b: &[u8], l: &Limits) -> Result<Option<Input>, ParseError> {
@@ -81,6 +120,26 @@ fn parse_contention_text(b: &[u8], l: &Limits) -> Result<Option<Input>, ParseErr
     Ok(contention_text::parse(b, l)?.map(|p| profile(p, ProfileFormat::ContentionText)))
 }
 
+fn parse_count_text(b: &[u8], l: &Limits) -> Result<Option<Input>, ParseError> {
+    Ok(count_profile_text::parse_count_profile(b, l)?.map(|p| Input::GoroutineCounts(Box::new(p))))
+}
+
+fn parse_goroutine_dump(b: &[u8], l: &Limits) -> Result<Option<Input>, ParseError> {
+    Ok(goroutine_dump::parse_dump(b, l)?.map(|d| Input::Goroutines(Box::new(d))))
+}
+
+fn parse_expvar(b: &[u8], _: &Limits) -> Result<Option<Input>, ParseError> {
+    Ok(expvar::parse_expvar(b)?.map(|e| Input::Metrics(Box::new(Metrics::Expvar(e)))))
+}
+
+fn parse_prometheus(b: &[u8], _: &Limits) -> Result<Option<Input>, ParseError> {
+    Ok(prometheus::parse_exposition(b)?.map(|p| Input::Metrics(Box::new(Metrics::Prometheus(p)))))
+}
+
+fn parse_gctrace(b: &[u8], _: &Limits) -> Result<Option<Input>, ParseError> {
+    Ok(gctrace::parse_gctrace(b).map(|t| Input::Metrics(Box::new(Metrics::GcTrace(t)))))
+}
+
 fn parse_proto(b: &[u8], l: &Limits) -> Result<Option<Input>, ParseError> {
     if !pprof_decode::looks_like_proto(b) {
         return Ok(None);
@@ -89,7 +148,10 @@ fn parse_proto(b: &[u8], l: &Limits) -> Result<Option<Input>, ParseError> {
 }
 
 fn profile(p: Profile, format: ProfileFormat) -> Input {
-    Input::Profile { profile: Box::new(p), format }
+    Input::Profile {
+        profile: Box::new(p),
+        format,
+    }
 }
 
 /// Reads any supported input, gzipped or not.
@@ -99,7 +161,9 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Input, ParseError> {
         return parse_plain(&plain, limits);
     }
     if u64::try_from(bytes.len()).map_or(true, |n| n > limits.max_input_bytes) {
-        return Err(ParseError::TooLarge { limit: limits.max_input_bytes });
+        return Err(ParseError::TooLarge {
+            limit: limits.max_input_bytes,
+        });
     }
     parse_plain(bytes, limits)
 }
@@ -114,7 +178,9 @@ fn parse_plain(bytes: &[u8], limits: &Limits) -> Result<Input, ParseError> {
         }
     }
     let names: Vec<&str> = PARSERS.iter().map(|p| p.name).collect();
-    Err(ParseError::Unrecognized { expected: names.join(", nor ") })
+    Err(ParseError::Unrecognized {
+        expected: names.join(", nor "),
+    })
 }
 
 /// gzip's magic number.
