@@ -78,6 +78,8 @@ pub fn analyze(args: &Args) -> anyhow::Result<Report> {
                 profile_summary::summarize(&profile, format, &options)
                     .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?,
             )),
+            #[allow(unreachable_patterns)]
+            _ => anyhow::bail!("{shown}: analyze has no summary for this kind of input yet"),
         };
         files.push(FileReport { path: shown, section });
     }
