@@ -123,7 +123,7 @@ func checkoutHandler(scoringURL string, leaky bool) http.HandlerFunc {
 // scoreOrder asks the scoring service about one order through a client
 // made for this call alone: the leak.
 func scoreOrder(ctx context.Context, scoringURL string, cents int) (float64, error) {
-	client := newScoringClient()
+	client := newScoringClient() // want "client-per-request"
 	return fetchScore(ctx, client, scoringURL, cents)
 }
 

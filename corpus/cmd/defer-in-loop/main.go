@@ -90,7 +90,7 @@ func (w *worker) putBuffer(b []byte) {
 func (w *worker) run(queue <-chan record) {
 	for rec := range queue {
 		buf := w.getBuffer()
-		defer w.putBuffer(buf)
+		defer w.putBuffer(buf) // want "defer-in-loop"
 		w.encode(rec, buf)
 	}
 }

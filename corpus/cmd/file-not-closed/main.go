@@ -104,7 +104,7 @@ func reportHandler(spools *spoolTable, leaky bool) http.HandlerFunc {
 // renderReport spools the account's report and sends it. It never closes
 // the spool: the leak.
 func renderReport(w http.ResponseWriter, spools *spoolTable, account string) error {
-	sp, err := spools.newSpool()
+	sp, err := spools.newSpool() // want "file-not-closed"
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func lookupHandler(leaky bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var results chan string
 		if leaky {
-			results = make(chan string)
+			results = make(chan string) // want "goroutine-chan-blocked"
 		} else {
 			results = make(chan string, 1)
 		}

@@ -78,7 +78,7 @@ func loadProfile(ctx context.Context, user string) (string, error) {
 
 func profileHandler(base context.Context, leaky bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sess := OpenSession(base, r.URL.Query().Get("user"))
+		sess := OpenSession(base, r.URL.Query().Get("user")) // want "goroutine-ctx-never-cancelled"
 		if !leaky {
 			defer sess.Close()
 		}

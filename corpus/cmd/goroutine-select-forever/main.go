@@ -72,7 +72,7 @@ func uploadHandler(leaky bool) http.HandlerFunc {
 		progress := make(chan int)
 		warnings := make(chan string)
 		if leaky {
-			go pumpEvents(progress, warnings)
+			go pumpEvents(progress, warnings) // want "goroutine-select-forever"
 		} else {
 			go pumpEventsUntil(r.Context(), progress, warnings)
 		}

@@ -66,7 +66,7 @@ func searchShard(sh shard, q int, results chan<- shardResult, wg *sync.WaitGroup
 	hits, err := sh.search(q)
 	if err != nil {
 		shardErrors.Add(1)
-		return
+		return // want "goroutine-waitgroup-stuck"
 	}
 	results <- shardResult{shard: sh.name, hits: hits}
 	wg.Done()

@@ -108,7 +108,7 @@ var errUnknownSymbol = errors.New("unknown symbol")
 // lookupPrice returns the price of symbol from the upstream feed. It returns
 // from the middle of the body and never closes it: the leak.
 func lookupPrice(feedURL, symbol string) (string, error) {
-	resp, err := feedClient.Get(feedURL + "/feed")
+	resp, err := feedClient.Get(feedURL + "/feed") // want "http-body-not-closed"
 	if err != nil {
 		return "", err
 	}

@@ -172,7 +172,7 @@ var errNoOrders = errors.New("no orders")
 // latestOrder returns the customer's newest order. It returns from inside
 // the rows loop without closing the rows: the leak.
 func latestOrder(db *sql.DB, customer int) (order, error) {
-	rows, err := db.Query(`SELECT id, total_cents, created FROM orders WHERE customer = ? ORDER BY created DESC`, customer)
+	rows, err := db.Query(`SELECT id, total_cents, created FROM orders WHERE customer = ? ORDER BY created DESC`, customer) // want "sql-rows-not-closed"
 	if err != nil {
 		return order{}, err
 	}

@@ -79,7 +79,7 @@ func (r *runner) drain(ctx context.Context) error {
 
 // runJob is the leaky version: the ticker is never stopped.
 func (r *runner) runJob(ctx context.Context, id uint64) {
-	renew := time.NewTicker(leasePeriod)
+	renew := time.NewTicker(leasePeriod) // want "ticker-not-stopped"
 	r.work(ctx, id, renew.C)
 }
 

@@ -32,14 +32,14 @@ func fetchHandler(w http.ResponseWriter, r *http.Request) {
 
 // A cloned DefaultTransport per call, in a function handlers call.
 func newClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone() // want "client-per-request"
+	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 4
 	c := &http.Client{Transport: t}
 	return c
 }
 
 func callHandler(w http.ResponseWriter, r *http.Request) {
-	if resp, err := newClient().Get(backend); err == nil {
+	if resp, err := newClient().Get(backend); err == nil { // want "client-per-request"
 		resp.Body.Close()
 	}
 }

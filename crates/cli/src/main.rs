@@ -10,6 +10,8 @@ mod inputs;
 mod output;
 mod profile_diff;
 mod profile_summary;
+mod scan;
+mod scan_sarif;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,6 +35,8 @@ enum Command {
     Analyze(analyze::Args),
     /// Growth between two snapshots of the same kind (heap profiles: as go tool pprof -base).
     Diff(diff::Args),
+    /// Static analysis of Go source for leak patterns (text, json or sarif).
+    Scan(scan::Args),
 }
 
 /// Exit codes of the contract above.
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Analyze(args) => analyze::run(&args, &mut out),
         Command::Diff(args) => diff::run(&args, &mut out),
+        Command::Scan(args) => scan::run(&args, &mut out),
     };
     match result.and_then(|code| out.flush().map(|()| code).map_err(Into::into)) {
         Ok(code) => ExitCode::from(code),

@@ -62,6 +62,8 @@ const OWNERSHIP_WORDS: &[&str] = &[
     "register",
     "track",
     "adopt",
+    // http.Server.Serve and grpc.Server.Serve close the listener they are given.
+    "serve",
 ];
 
 /// A tracked resource, as a rule describes it to [`analyze`].
@@ -222,6 +224,9 @@ fn is_value_use(n: Node<'_>) -> bool {
 /// a field/index/package variable/composite literal, appended, sent, passed to
 /// a `go` call or to an ownership-taking function.
 pub fn escape(ctx: &FileCtx<'_>, n: Node<'_>) -> bool {
+    if captured_by_goroutine(n) {
+        return true;
+    }
     let mut node = n;
     let mut parent = match n.parent() {
         Some(p) => p,
@@ -264,6 +269,22 @@ pub fn escape(ctx: &FileCtx<'_>, n: Node<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Used inside `go func() { ... }()`: the new goroutine shares (and may outlive) it.
+fn captured_by_goroutine(n: Node<'_>) -> bool {
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        if p.kind() == "func_literal" {
+            return p
+                .parent()
+                .filter(|c| c.kind() == "call_expression")
+                .and_then(|c| c.parent())
+                .is_some_and(|g| g.kind() == "go_statement");
+        }
+        cur = p.parent();
+    }
+    false
 }
 
 /// For `left = right`: is the value at `value` (inside `list`) stored somewhere non-local?

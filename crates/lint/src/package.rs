@@ -32,6 +32,11 @@ pub struct FuncFacts {
     pub result: Option<String>,
     /// The body calls `context.WithCancel`/`WithTimeout`/`WithDeadline` (any variant).
     pub makes_cancel: bool,
+    /// The body opens a file, connection or listener (`os.Open*`, `os.Create*`, `net.Dial*`, `net.Listen*`).
+    pub opens_file: bool,
+    /// The body builds an `http.Transport` and the result type is a client,
+    /// transport or round-tripper: a factory whose every call makes a new pool.
+    pub returns_transport: bool,
 }
 
 /// One package-level `var`.
@@ -108,7 +113,7 @@ impl PackageFacts {
                         }
                     }
                 }
-                "function_declaration" | "method_declaration" => self.add_func(top, src),
+                "function_declaration" | "method_declaration" => self.add_func(top, file),
                 _ => {}
             }
         }
@@ -124,7 +129,8 @@ impl PackageFacts {
         }
     }
 
-    fn add_func(&mut self, func: Node<'_>, src: &str) {
+    fn add_func(&mut self, func: Node<'_>, file: &SourceFile) {
+        let src = file.src.as_str();
         let Some(name) = syntax::function_name(func, src) else {
             return;
         };
@@ -160,6 +166,14 @@ impl PackageFacts {
                 n.starts_with("WithCancel") || n.starts_with("WithTimeout") || n.starts_with("WithDeadline")
             })
         });
+        let (opens_file, builds_transport) = match func.child_by_field_name("body") {
+            Some(b) => opens_and_builds(b, file),
+            None => (false, false),
+        };
+        let returns_transport = builds_transport
+            && result.as_deref().is_some_and(|r| {
+                r.contains("Client") || r.contains("Transport") || r.contains("RoundTripper")
+            });
         let facts = FuncFacts {
             params,
             param_types,
@@ -167,6 +181,8 @@ impl PackageFacts {
             is_method,
             result,
             makes_cancel,
+            opens_file,
+            returns_transport,
         };
         match self.funcs.get_mut(name) {
             Some(existing) => {
@@ -224,4 +240,36 @@ fn first_result_type(result: Node<'_>, src: &str) -> Option<String> {
         text(result, src)
     };
     Some(ty.trim_start_matches('*').to_string())
+}
+
+/// Does `body` open a file/conn/listener, and does it build an `http.Transport`?
+fn opens_and_builds(body: Node<'_>, file: &SourceFile) -> (bool, bool) {
+    let src = file.src.as_str();
+    let http = file.local_name("net/http");
+    let mut opens = false;
+    let mut builds = false;
+    for n in descendants(body) {
+        if let Some(c) = syntax::call(n) {
+            let name = text(c.name, src);
+            if let Some(op) = c
+                .operand
+                .filter(|o| o.kind() == "identifier")
+                .map(|o| text(o, src))
+            {
+                opens |= (file.is_pkg(op, "os")
+                    && matches!(name, "Open" | "Create" | "OpenFile" | "CreateTemp"))
+                    || (file.is_pkg(op, "net") && (name.starts_with("Dial") || name.starts_with("Listen")));
+            }
+        }
+        if n.kind() == "composite_literal"
+            && let (Some(http), Some(ty)) = (http, n.child_by_field_name("type"))
+        {
+            builds |= text(ty, src) == format!("{http}.Transport");
+        }
+        if n.kind() == "call_expression" {
+            let t = text(n, src);
+            builds |= t.contains("Transport") && (t.ends_with(".Clone()") || t.starts_with("new("));
+        }
+    }
+    (opens, builds)
 }

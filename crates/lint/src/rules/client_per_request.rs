@@ -76,6 +76,11 @@ impl Rule for ClientPerRequest {
             {
                 check_transport(ctx, node, &what, out);
             }
+            if http.is_some()
+                && let Some(c) = syntax::call(node)
+            {
+                check_factory_call(ctx, node, &c, out);
+            }
             if sql.is_some()
                 && let Some(name) = ctx.file.pkg_call(node, "database/sql", &["Open", "OpenDB"])
             {
@@ -115,10 +120,17 @@ fn check_transport(ctx: &FileCtx<'_>, node: Node<'_>, what: &str, out: &mut Vec<
     {
         return;
     }
-    let Some(why) = per_request(ctx, node) else { return };
     let Some(func) = syntax::enclosing_function(node) else {
         return;
     };
+    // Inside a factory (returns a client/transport) the call sites are reported instead.
+    let factory = syntax::function_name(func, ctx.src())
+        .and_then(|n| ctx.package.funcs.get(n))
+        .is_some_and(|f| f.returns_transport);
+    if factory {
+        return;
+    }
+    let Some(why) = per_request(ctx, node) else { return };
     // The value (or the Client wrapping it) must end up in a local, not in a field or global.
     let mut value = node;
     while let Some(p) = value.parent() {
@@ -181,5 +193,42 @@ fn check_sql_open(ctx: &FileCtx<'_>, call: Node<'_>, name: &str, out: &mut Vec<F
         ID,
         call,
         format!("sql.{name} called {why} and the handle `{var}` is not closed on every path: each one keeps its own connection pool; open it once and share it"),
+    ));
+}
+
+/// A call of the package's own client/transport factory on a request path.
+fn check_factory_call(ctx: &FileCtx<'_>, node: Node<'_>, c: &syntax::Call<'_>, out: &mut Vec<Finding>) {
+    if c.operand
+        .is_some_and(|o| o.kind() == "identifier" && ctx.file.imports.contains_key(ctx.text(o)))
+    {
+        return;
+    }
+    let name = ctx.text(c.name);
+    if !ctx.package.funcs.get(name).is_some_and(|f| f.returns_transport) {
+        return;
+    }
+    let Some(func) = syntax::enclosing_function(node) else {
+        return;
+    };
+    if syntax::function_name(func, ctx.src()) == Some(name) {
+        return;
+    }
+    let Some(why) = per_request(ctx, node) else { return };
+    let stored = node.parent().and_then(|l| l.parent()).is_some_and(|s| {
+        matches!(s.kind(), "assignment_statement" | "short_var_declaration")
+            && syntax::assigned_names(s, ctx.src())
+                .iter()
+                .any(|n| n.contains('.') || ctx.package.is_var(n))
+    });
+    let closes_idle = descendants(func)
+        .filter_map(syntax::call)
+        .any(|c| ctx.text(c.name) == "CloseIdleConnections");
+    if stored || closes_idle {
+        return;
+    }
+    out.push(ctx.finding(
+        ID,
+        node,
+        format!("{name}() builds a new http.Transport and is called {why}: each call makes its own pool of idle connections and goroutines; build the client once and share it"),
     ));
 }

@@ -110,6 +110,8 @@ impl Rule for FileNotClosed {
                 )
             } else if let Some(what) = method_acquisition(ctx, call, has_net) {
                 ("connection", what)
+            } else if let Some(what) = owner_constructor(ctx, call) {
+                ("value owning a file", what)
             } else {
                 continue;
             };
@@ -126,6 +128,26 @@ impl Rule for FileNotClosed {
             check_acquisition(ctx, call, &check, out);
         }
     }
+}
+
+/// A call of the package's own function or method that opens a file (or
+/// connection) and returns a type with a `Close` method: the caller owns it.
+fn owner_constructor(ctx: &FileCtx<'_>, call: tree_sitter::Node<'_>) -> Option<String> {
+    let c = syntax::call(call)?;
+    if c.operand
+        .is_some_and(|o| o.kind() == "identifier" && ctx.file.imports.contains_key(ctx.text(o)))
+    {
+        return None;
+    }
+    let name = ctx.text(c.name);
+    let facts = ctx.package.funcs.get(name)?;
+    let ty = facts.result.as_deref()?;
+    if !facts.opens_file || !ctx.package.has_method(ty, "Close") {
+        return None;
+    }
+    let inside = syntax::enclosing_function(call).and_then(|f| syntax::function_name(f, ctx.src()));
+    let callee = c.node.child_by_field_name("function")?;
+    (inside != Some(name)).then(|| ctx.text(callee).to_string())
 }
 
 /// `d.Dial(...)`/`d.DialContext(...)` on something named like a dialer, and
