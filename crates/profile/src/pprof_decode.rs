@@ -12,9 +12,12 @@ use crate::profile::{Function, Label, LabelValue, Line, Location, Mapping, Profi
 
 const FORMAT: &str = "pprof profile";
 
-/// Whether `bytes` can be a serialized profile: the first field is a valid
-/// `Profile` field and the bytes are not plain text (text formats are tried first,
-/// and a few printable bytes can happen to decode as a protobuf).
+/// Whether `bytes` can be a serialized profile and should be reported as a
+/// broken one if decoding fails: not plain text (text formats are tried first,
+/// and a few printable bytes can happen to decode as a protobuf), and either
+/// starting as pprof writers start (`sample_type`, field 1, or Go's runtime
+/// `period_type`, field 11) or scanning cleanly as a message whose first field
+/// is a `Profile` field.
 pub fn looks_like_proto(bytes: &[u8]) -> bool {
     let Some((tag, _)) = read_varint(bytes) else {
         return false;
@@ -26,7 +29,13 @@ pub fn looks_like_proto(bytes: &[u8]) -> bool {
         13 => wire == 0 || wire == 2,
         _ => false,
     };
-    valid_first && !looks_like_text(bytes)
+    let unlimited = Limits {
+        max_records: usize::MAX,
+        ..Limits::default()
+    };
+    valid_first
+        && !looks_like_text(bytes)
+        && (tag == 0x0a || tag == 0x5a || count_top_level(bytes, &unlimited).is_ok())
 }
 
 /// Printable UTF-8 in the first 512 bytes: some text format, not a protobuf.
