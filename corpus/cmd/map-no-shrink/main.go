@@ -9,7 +9,7 @@
 // stays connected, although the map is empty. Devices stay connected for
 // hours and new ones keep connecting, so post-GC live heap grows by one
 // replay-sized table per connect, allocated under runtime.mapassign_fast64
-// from (*broker).replay. The fixed mode drops the map once it is drained
+// in deliverLocked, called by (*broker).replay. The fixed mode drops the map once it is drained
 // (inflight = nil; the next delivery makes a fresh small one), so a drained
 // session costs a few hundred bytes.
 package main
