@@ -5,13 +5,13 @@
 // away; afterwards only a handful of messages are ever in flight. Go maps
 // never shrink: deleting entries only clears slots, so in leaky mode each
 // session keeps the groups and tables its inflight map grew to during the
-// replay (~0.6–1.2 MiB for 5000–9000 deliveries) for as long as the device
+// replay (~0.75–1.5 MiB for 5000–9000 deliveries) for as long as the device
 // stays connected, although the map is empty. Devices stay connected for
 // hours and new ones keep connecting, so post-GC live heap grows by one
-// replay-sized table per connect, allocated under runtime.mapassign_fast64
-// in deliverLocked, called by (*broker).replay. The fixed mode drops the map once it is drained
-// (inflight = nil; the next delivery makes a fresh small one), so a drained
-// session costs a few hundred bytes.
+// replay-sized table per connect, allocated under runtime.mapassign_fast64 in
+// deliverLocked, called by (*broker).replay. The fixed mode drops the map once
+// it is drained (inflight = nil; the next delivery makes a fresh small one),
+// so a drained session costs a few hundred bytes.
 package main
 
 import (
