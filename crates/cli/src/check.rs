@@ -86,15 +86,26 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             return Ok(exit::UNREACHABLE);
         }
     };
-    let info = RunInfo { target: &args.url, samples: run.samples, duration_s: run.duration_s };
+    let info = RunInfo {
+        target: &args.url,
+        samples: run.samples,
+        duration_s: run.duration_s,
+    };
     report::write(&run.report, &info, args.format, out)?;
-    Ok(if run.report.verdict == Verdict::Leak { exit::FOUND } else { exit::CLEAN })
+    Ok(if run.report.verdict == Verdict::Leak {
+        exit::FOUND
+    } else {
+        exit::CLEAN
+    })
 }
 
 /// Samples the service and runs the detectors.
 pub fn sample(args: &Args) -> Result<Run, SessionError> {
-    let endpoint = Endpoint::new(&args.url, args.timeout, args.max_bytes).map_err(SessionError::Unreachable)?;
-    let pid = args.pid.or_else(|| local_port(&args.url).and_then(procfs::pid_listening_on));
+    let endpoint =
+        Endpoint::new(&args.url, args.timeout, args.max_bytes).map_err(SessionError::Unreachable)?;
+    let pid = args
+        .pid
+        .or_else(|| local_port(&args.url).and_then(procfs::pid_listening_on));
     let mut session = Session::new(endpoint, pid, Limits::default());
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(args.duration.as_secs().max(1));
@@ -132,13 +143,20 @@ pub fn sample(args: &Args) -> Result<Run, SessionError> {
         bar.finish_and_clear();
     }
     let duration_s = snapshots.last().map_or(0.0, |s| s.at_s);
-    let target = Target { go_version: None, vendor_prefixes: args.vendor_prefixes.clone() };
+    let target = Target {
+        go_version: None,
+        vendor_prefixes: args.vendor_prefixes.clone(),
+    };
     let source = FsSource::new(args.source.clone());
     let no_source = leakscope_detect::source::NoSource;
     let src: &dyn leakscope_detect::source::Source = if args.no_source { &no_source } else { &source };
-    let mut report = engine::analyze(&snapshots, probe.as_ref(), &target, src, &Config::default());
+    let mut report = engine::analyze_with_onset(&snapshots, probe.as_ref(), &target, src, &Config::default());
     report.notes.extend(session.notes.iter().cloned());
-    Ok(Run { report, samples: snapshots.len(), duration_s })
+    Ok(Run {
+        report,
+        samples: snapshots.len(),
+        duration_s,
+    })
 }
 
 /// The port of a loopback URL (`http://127.0.0.1:6060/…` → 6060), whose process we can read.

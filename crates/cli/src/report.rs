@@ -89,8 +89,19 @@ fn text(report: &Report, info: &RunInfo, out: &mut dyn Write) -> std::io::Result
     for f in &report.findings {
         writeln!(out)?;
         let r = f.rate.as_ref().map(rate).unwrap_or_default();
-        writeln!(out, "{} [{}] {}  confidence {:.2}  {}", f.rule, f.family, severity(f), f.confidence, r)?;
+        writeln!(
+            out,
+            "{} [{}] {}  confidence {:.2}  {}",
+            f.rule,
+            f.family,
+            severity(f),
+            f.confidence,
+            r
+        )?;
         writeln!(out, "  at {}", where_(f))?;
+        if let Some(t) = f.detected_after_s {
+            writeln!(out, "  detected after {t:.0} s of sampling")?;
+        }
         writeln!(out, "  {}", f.message)?;
         for fact in &f.evidence.facts {
             writeln!(out, "  - {fact}")?;
@@ -134,12 +145,25 @@ fn md(s: &str) -> String {
 
 fn markdown(report: &Report, info: &RunInfo, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "## leakscope: {}\n", report.verdict.as_str())?;
-    writeln!(out, "{} samples over {:.0} s of `{}`.\n", info.samples, info.duration_s, md(info.target))?;
+    writeln!(
+        out,
+        "{} samples over {:.0} s of `{}`.\n",
+        info.samples,
+        info.duration_s,
+        md(info.target)
+    )?;
     if !report.findings.is_empty() {
         writeln!(out, "| rule | where | rate | confidence |\n|---|---|---|---|")?;
         for f in &report.findings {
             let r = f.rate.as_ref().map(rate).unwrap_or_default();
-            writeln!(out, "| `{}` | {} | {} | {:.2} |", f.rule, md(&where_(f)), md(&r), f.confidence)?;
+            writeln!(
+                out,
+                "| `{}` | {} | {} | {:.2} |",
+                f.rule,
+                md(&where_(f)),
+                md(&r),
+                f.confidence
+            )?;
         }
     }
     for f in &report.findings {
@@ -155,7 +179,12 @@ fn markdown(report: &Report, info: &RunInfo, out: &mut dyn Write) -> std::io::Re
             }
             writeln!(out, "\n</details>")?;
         }
-        writeln!(out, "\n**Fix:** {} (`leakscope explain {}`)", md(&f.advice), f.rule)?;
+        writeln!(
+            out,
+            "\n**Fix:** {} (`leakscope explain {}`)",
+            md(&f.advice),
+            f.rule
+        )?;
     }
     for n in &report.notes {
         writeln!(out, "\n> note: {}", md(n))?;

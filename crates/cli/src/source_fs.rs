@@ -25,7 +25,11 @@ const MAX_FILE_BYTES: u64 = 8 << 20;
 impl FsSource {
     /// `root`: a directory the build paths are looked up under (by their trailing components).
     pub fn new(root: Option<PathBuf>) -> FsSource {
-        FsSource { root, files: RefCell::default(), scans: RefCell::default() }
+        FsSource {
+            root,
+            files: RefCell::default(),
+            scans: RefCell::default(),
+        }
     }
 
     /// Where the file of a build path is on this machine.
@@ -58,7 +62,12 @@ impl FsSource {
                 return None;
             }
             let text = std::fs::read(&p).ok()?;
-            Some(String::from_utf8_lossy(&text).lines().map(str::to_string).collect::<Vec<_>>())
+            Some(
+                String::from_utf8_lossy(&text)
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            )
         });
         self.files.borrow_mut().insert(file.to_string(), read.clone());
         read
@@ -84,7 +93,9 @@ impl FsSource {
         let found = if files.is_empty() {
             Vec::new()
         } else {
-            leakscope_lint::scan(&files, &ScanOptions::default(), &NoProgress).map(|r| r.findings).unwrap_or_default()
+            leakscope_lint::scan(&files, &ScanOptions::default(), &NoProgress)
+                .map(|r| r.findings)
+                .unwrap_or_default()
         };
         self.scans.borrow_mut().insert(dir, found.clone());
         found
@@ -127,8 +138,12 @@ impl Source for FsSource {
     }
 
     fn static_rules(&self, file: &str, line: u32) -> Vec<&'static str> {
-        let Some((start, end)) = self.enclosing_function(file, line) else { return Vec::new() };
-        let Some(path) = self.resolve(file) else { return Vec::new() };
+        let Some((start, end)) = self.enclosing_function(file, line) else {
+            return Vec::new();
+        };
+        let Some(path) = self.resolve(file) else {
+            return Vec::new();
+        };
         self.scan_dir_of(file)
             .into_iter()
             .filter(|f| same_file(&f.path, &path) && (start..=end).contains(&f.line))
@@ -145,7 +160,9 @@ impl Source for FsSource {
                 let function = self
                     .lines(&shown)
                     .and_then(|lines| {
-                        (0..f.line.min(lines.len())).rev().find_map(|i| lines[i].strip_prefix("func ").map(func_name))
+                        (0..f.line.min(lines.len()))
+                            .rev()
+                            .find_map(|i| lines[i].strip_prefix("func ").map(func_name))
                     })
                     .unwrap_or_default();
                 let entry = (shown, line, function);
@@ -159,7 +176,11 @@ impl Source for FsSource {
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(x, y)| x == y)
+    a == b
+        || a.canonicalize()
+            .ok()
+            .zip(b.canonicalize().ok())
+            .is_some_and(|(x, y)| x == y)
 }
 
 /// `(s *Server) handle(w http.ResponseWriter) {` → `(*Server).handle`; `main() {` → `main`.
@@ -168,10 +189,20 @@ fn func_name(sig: &str) -> String {
     if let Some(rest) = sig.strip_prefix('(') {
         let (recv, after) = rest.split_once(')').unwrap_or((rest, ""));
         let ty = recv.split_whitespace().last().unwrap_or("");
-        let name: String = after.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        return if let Some(t) = ty.strip_prefix('*') { format!("(*{t}).{name}") } else { format!("{ty}.{name}") };
+        let name: String = after
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        return if let Some(t) = ty.strip_prefix('*') {
+            format!("(*{t}).{name}")
+        } else {
+            format!("{ty}.{name}")
+        };
     }
-    sig.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+    sig.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
 }
 
 #[cfg(test)]
@@ -180,7 +211,10 @@ mod tests {
 
     #[test]
     fn names_functions() {
-        assert_eq!(func_name("(s *Server) handle(w http.ResponseWriter) {"), "(*Server).handle");
+        assert_eq!(
+            func_name("(s *Server) handle(w http.ResponseWriter) {"),
+            "(*Server).handle"
+        );
         assert_eq!(func_name("(c cache) get() int {"), "cache.get");
         assert_eq!(func_name("renderLabel(text string) {"), "renderLabel");
     }

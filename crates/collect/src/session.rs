@@ -165,7 +165,11 @@ impl Session {
         let stat = |name: &str| {
             profile.memstats.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<f64>().ok())
         };
-        let mem = RuntimeMem { sys_bytes: stat("Sys"), ..RuntimeMem::default() };
+        let mem = RuntimeMem {
+            sys_bytes: stat("Sys"),
+            heap_released_bytes: stat("HeapReleased"),
+            ..RuntimeMem::default()
+        };
         Ok((samples, mem))
     }
 

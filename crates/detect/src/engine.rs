@@ -60,6 +60,35 @@ const RETENTION_RULES: &[&str] = &[
     "timer-in-loop",
 ];
 
+/// Runs every detector, then finds for each finding the shortest prefix of
+/// the run that already reports its rule (time to detect).
+pub fn analyze_with_onset(
+    snapshots: &[Snapshot],
+    probe: Option<&HangoverProbe>,
+    target: &Target,
+    source: &dyn Source,
+    cfg: &Config,
+) -> Report {
+    let mut report = analyze(snapshots, probe, target, source, cfg);
+    for k in cfg.min_samples..snapshots.len() {
+        if report.findings.iter().all(|f| f.detected_after_s.is_some()) {
+            break;
+        }
+        let early = analyze(&snapshots[..k], None, target, source, cfg);
+        let at = snapshots[k - 1].at_s;
+        for f in report.findings.iter_mut().filter(|f| f.detected_after_s.is_none()) {
+            if early.findings.iter().any(|e| e.rule == f.rule) {
+                f.detected_after_s = Some(at);
+            }
+        }
+    }
+    let end = snapshots.last().map_or(0.0, |s| s.at_s);
+    for f in report.findings.iter_mut().filter(|f| f.detected_after_s.is_none()) {
+        f.detected_after_s = Some(end);
+    }
+    report
+}
+
 /// Runs every detector.
 pub fn analyze(
     snapshots: &[Snapshot],
@@ -105,26 +134,31 @@ pub fn analyze(
     let loops = snapshots.iter().rev().find_map(|s| s.goroutines.as_ref()).map(|g| resource::read_loops(g));
     let reclaimed = resource::fds_reclaimed_by_gc(snapshots);
 
-    // 1. Goroutine groups.
+    // 1. Goroutine groups. Goroutines parked in I/O are evidence for a resource leak (step 3).
     let mut goroutine_roots: Vec<String> = Vec::new();
+    let mut io_groups: Vec<&GroupGrowth> = Vec::new();
     for g in &growing_groups {
-        let mut rule = g.rule;
-        if rule == "file-not-closed" && supporting.iter().any(|s| s.series.pooled) {
-            rule = "pool-of-resources";
-        }
-        let f = goroutine_finding(g, rule);
         goroutine_roots.push(function_root(&g.series.key.blocked_at.function).to_string());
         if let Some(root) = goroutine::creator_root(&g.series) {
             goroutine_roots.push(root.to_string());
         }
-        push_merged(&mut findings, f);
+        if is_resource(g.rule) {
+            io_groups.push(g);
+            continue;
+        }
+        push_merged(&mut findings, goroutine_finding(g, g.rule));
     }
 
-    // 2. Heap sites, grouped by the user function they belong to.
+    // 2. Heap sites, grouped by the user function they belong to. Resource sites go to step 3.
+    let mut resource_sites: Vec<SiteGrowth> = Vec::new();
     for (root, group) in heap::by_root(growing_sites) {
         let explained_by_goroutines = goroutine_roots.iter().any(|r| *r == root);
         let (rule, lead) = heap_rule(&group, &supporting, loops, source);
-        if explained_by_goroutines && rule.starts_with("goroutine-") || explained_by_goroutines && lead.is_none() {
+        if is_resource(rule) {
+            resource_sites.extend(group.iter().cloned());
+            continue;
+        }
+        if explained_by_goroutines {
             attach_heap(&mut findings, &group);
             continue;
         }
@@ -142,82 +176,24 @@ pub fn analyze(
         f.confidence = lead.growth.confidence();
         f.rate = Some(Rate { per_minute: group.iter().map(|s| s.growth.per_minute()).sum(), unit: "bytes" });
         add_sites(&mut f, &group);
-        if is_resource(rule)
-            && let Some(fd) = &fd_growth
-        {
-            f.evidence.facts.push(fd.describe(&format!("open fds ({fd_source})"), |v| format!("{v:.0}")));
-            f.confidence = f.confidence.max(fd.confidence());
-        }
         push_merged(&mut findings, f);
     }
 
-    // 3. Fds / HTTP connections growing with nothing above explaining them.
-    let resource_found = findings.iter().any(|f| is_resource(f.rule));
-    if !resource_found && (fd_growth.is_some() || pc_growth.is_some()) {
-        let http = pc_growth.is_some();
-        let rule = if http {
-            resource::http_rule(loops.unwrap_or_default())
-        } else if supporting.iter().any(|s| s.series.pooled) {
-            "pool-of-resources"
-        } else {
-            let resource_sites: Vec<&SiteGrowth> = supporting
-                .iter()
-                .filter(|s| matches!(s.series.mechanism, Mechanism::Sql))
-                .collect();
-            if resource_sites.is_empty() { "file-not-closed" } else { "sql-rows-not-closed" }
-        };
-        let lead = supporting.iter().find(|s| {
-            matches!(
-                (rule, s.series.mechanism),
-                ("http-body-not-closed" | "client-per-request", Mechanism::Http)
-                    | ("sql-rows-not-closed", Mechanism::Sql)
-                    | ("file-not-closed", Mechanism::File | Mechanism::Net)
-                    | ("pool-of-resources", _)
-            )
-        });
-        let growth = fd_growth.as_ref().or(pc_growth.as_ref());
-        if let Some(growth) = growth {
-            let what = if fd_growth.is_some() { "open file descriptors" } else { "HTTP client connections" };
-            let mut f = Finding::new(
-                rule,
-                Severity::Leak,
-                format!("{what} grow {:.0}/min and are never released", growth.per_minute()),
-            );
-            f.location = lead.map(|s| (&s.series.site).into());
-            f.confidence = growth.confidence();
-            f.rate = Some(Rate {
-                per_minute: growth.per_minute(),
-                unit: if fd_growth.is_some() { "fds" } else { "goroutines" },
-            });
-            if let Some(fd) = &fd_growth {
-                f.evidence.facts.push(fd.describe(&format!("open fds ({fd_source})"), |v| format!("{v:.0}")));
-                f.evidence.series.push(Series { name: "open fds".into(), unit: "fds", t: ft.clone(), v: fv.clone() });
-            }
-            if let Some(pc) = &pc_growth {
-                f.evidence.facts.push(pc.describe("net/http persistConn goroutines", |v| format!("{v:.0}")));
-            }
-            if let Some(s) = lead {
-                f.evidence.stacks.push(s.series.stack.clone());
-            }
-            push_merged(&mut findings, f);
-        }
-    }
-    if let Some(l) = loops
-        && l.awaiting_body + l.idle > 0
-    {
-        for f in findings.iter_mut().filter(|f| f.rule == "http-body-not-closed" || f.rule == "client-per-request") {
-            f.evidence.facts.push(format!(
-                "HTTP client read loops: {} waiting for a body to be read or closed, {} idle in a pool",
-                l.awaiting_body, l.idle
-            ));
-        }
-    }
-    if reclaimed > 0 {
-        for f in findings.iter_mut().filter(|f| is_resource(f.rule)) {
-            f.evidence.facts.push(format!(
-                "forced GCs closed {reclaimed} descriptors: unreferenced files or connections nobody closed"
-            ));
-        }
+    // 3. Resources: fds, HTTP connections, goroutines parked in I/O, resource heap sites — one finding.
+    let files = user_files(snapshots, target);
+    let evidence = resource::Evidence {
+        fds: fd_growth.as_ref().map(|g| (g, fd_source, ft.as_slice(), fv.as_slice())),
+        persist_conns: pc_growth.as_ref(),
+        loops: loops.unwrap_or_default(),
+        kinds: resource::fd_kinds(snapshots),
+        io_groups: &io_groups,
+        growing_sites: &resource_sites,
+        supporting: &supporting,
+        reclaimed,
+    };
+    let resource_found = evidence.any();
+    if let Some(f) = resource::finding(&evidence, &files, source) {
+        push_merged(&mut findings, f);
     }
 
     // 4. Memory the Go runtime does not know about.
@@ -225,8 +201,11 @@ pub fn analyze(
     let n_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_non_go_growth, min_samples: cfg.min_samples };
     if let Some(growth) = judge(&nt, &nv, &n_bar) {
         let heap_growth = judge(&heap::total_series(snapshots).0, &totals, &n_bar);
-        if heap_growth.is_none() {
-            findings.push(non_go_finding(&growth, &nt, &nv, snapshots, target, source));
+        // Leaked connections of a driver that allocates outside the Go heap also grow this;
+        // without a resource leak, or with C memory the code never frees, it is cgo memory.
+        let cgo_in_code = !source.find_rule_in_packages(&files, "cgo-not-freed").is_empty();
+        if heap_growth.is_none() && (!resource_found || cgo_in_code) {
+            findings.push(non_go_finding(&growth, &nt, &nv, &files, source));
         }
     }
 
@@ -248,7 +227,7 @@ pub fn analyze(
     Report { verdict, findings, notes }
 }
 
-fn is_resource(rule: &str) -> bool {
+pub(crate) fn is_resource(rule: &str) -> bool {
     matches!(
         rule,
         "http-body-not-closed" | "client-per-request" | "sql-rows-not-closed" | "file-not-closed" | "pool-of-resources"
@@ -302,8 +281,13 @@ fn heap_rule<'a>(
     source: &dyn Source,
 ) -> (&'static str, Option<&'a SiteGrowth>) {
     let root = group[0].series.root();
-    let related: Vec<&SiteGrowth> =
-        group.iter().chain(supporting.iter().filter(|s| s.series.root() == root)).collect();
+    // Sites of this function, or of helpers it calls (a cache's Put called from the handler).
+    let related: Vec<&SiteGrowth> = group
+        .iter()
+        .chain(supporting.iter().filter(|s| {
+            s.series.root() == root || s.series.user_frames.iter().any(|f| function_root(&f.function) == root)
+        }))
+        .collect();
     let with = |m: Mechanism| related.iter().copied().find(|s| s.series.mechanism == m);
     if let Some(s) = related.iter().copied().find(|s| s.series.pooled && matches!(s.series.mechanism, Mechanism::Net | Mechanism::File)) {
         return ("pool-of-resources", Some(s));
@@ -399,8 +383,7 @@ fn non_go_finding(
     growth: &crate::growth::Growth,
     t: &[f64],
     v: &[f64],
-    snapshots: &[Snapshot],
-    target: &Target,
+    files: &[String],
     source: &dyn Source,
 ) -> Finding {
     let mut f = Finding::new(
@@ -413,11 +396,10 @@ fn non_go_finding(
     );
     f.confidence = growth.confidence();
     f.rate = Some(Rate { per_minute: growth.per_minute(), unit: "bytes" });
-    f.evidence.facts.push(growth.describe("resident memory − Go runtime memory (MemStats.Sys)", bytes));
+    f.evidence.facts.push(growth.describe("resident memory − Go runtime memory (Sys − HeapReleased)", bytes));
     f.evidence.series.push(Series { name: "RSS − Go Sys".into(), unit: "bytes", t: t.to_vec(), v: v.to_vec() });
     // C allocations have no Go stack; the service's own source names the call that is never freed.
-    let files = user_files(snapshots, target);
-    if let Some((file, line, function)) = source.find_rule_in_packages(&files, "cgo-not-freed").into_iter().next() {
+    if let Some((file, line, function)) = source.find_rule_in_packages(files, "cgo-not-freed").into_iter().next() {
         f.evidence.facts.push(format!("the static scanner finds C memory never freed at {file}:{line}"));
         f.location = Some(crate::finding::Location { function, file, line });
     } else {

@@ -109,6 +109,8 @@ pub struct Finding {
     pub evidence: Evidence,
     /// What to do about it (one line; `leakscope explain RULE` has more).
     pub advice: String,
+    /// Seconds of sampling after which this rule was first reported (time to detect).
+    pub detected_after_s: Option<f64>,
 }
 
 impl Finding {
@@ -125,6 +127,7 @@ impl Finding {
             message,
             evidence: Evidence::default(),
             advice: known.map_or("", |r| r.fix).to_string(),
+            detected_after_s: None,
         }
     }
 }

@@ -9,6 +9,19 @@ use serde::Serialize;
 use crate::frames::{any_starts_with, plumbing};
 use crate::snapshot::Frame;
 
+/// The HTTP *client* machinery (server-side frames such as `(*response).Write` are not a connection leak).
+const HTTP_CLIENT: &[&str] = &[
+    "net/http.(*Transport).",
+    "net/http.(*persistConn).",
+    "net/http.(*Client).",
+    "net/http.send",
+    "net/http.Get",
+    "net/http.Post",
+    "net/http.Head",
+    "net/http.(*http2Transport).",
+    "net/http.(*http2ClientConn).",
+];
+
 /// The allocating machinery of a heap stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -23,7 +36,7 @@ pub enum Mechanism {
     Timer,
     /// A cancellable context (`context.WithCancel/Timeout/Deadline`, its Done channel).
     Context,
-    /// An HTTP client connection (`net/http` transport machinery).
+    /// An HTTP client connection (`net/http` client and transport machinery).
     Http,
     /// `database/sql` connections, statements, rows.
     Sql,
@@ -53,7 +66,7 @@ impl Mechanism {
             Mechanism::Ticker
         } else if any_starts_with(lib, &["time.NewTimer", "time.After", "time.newTimer"]) {
             Mechanism::Timer
-        } else if any_starts_with(lib, &["net/http."]) {
+        } else if any_starts_with(lib, HTTP_CLIENT) {
             Mechanism::Http
         } else if any_starts_with(lib, &["database/sql."]) {
             Mechanism::Sql

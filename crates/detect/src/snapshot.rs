@@ -69,6 +69,8 @@ pub struct ProcStats {
 pub struct RuntimeMem {
     /// Total bytes the Go runtime obtained from the OS (`MemStats.Sys`).
     pub sys_bytes: Option<f64>,
+    /// Heap memory returned to the OS (`MemStats.HeapReleased`): counted in Sys, not resident.
+    pub heap_released_bytes: Option<f64>,
     /// Resident set size as the process reports it (`process_resident_memory_bytes`).
     pub rss_bytes: Option<f64>,
     /// Open fds as the process reports it (`process_open_fds`).
