@@ -7,11 +7,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use leakscope_profile::goroutine_group::GroupOptions;
 use leakscope_profile::input::Input;
 use serde::Serialize;
 
+use crate::dump_stream;
 use crate::exit;
+use crate::goroutine_summary::{self, GoroutineSummary};
 use crate::inputs::{self, LimitArgs};
+use crate::metrics_summary::{self, MetricsSummary};
 use crate::output::OutputFormat;
 use crate::profile_summary::{self, ProfileSummary};
 
@@ -45,6 +49,9 @@ pub struct FileReport {
     /// What it held.
     #[serde(flatten)]
     pub section: Section,
+    /// Goroutine groups of a goroutine-kind pprof profile (beside its profile section).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goroutines: Option<Box<GoroutineSummary>>,
 }
 
 /// The kinds of file `analyze` understands; each renders on its own.
@@ -53,6 +60,10 @@ pub struct FileReport {
 pub enum Section {
     /// A pprof profile (proto or legacy text).
     Profile(Box<ProfileSummary>),
+    /// A goroutine dump (`debug=2`, traceback) or `debug=1` goroutine profile.
+    Goroutines(Box<GoroutineSummary>),
+    /// A metrics snapshot (Prometheus, expvar, gctrace).
+    Metrics(Box<MetricsSummary>),
 }
 
 /// The whole report.
@@ -70,24 +81,40 @@ pub fn analyze(args: &Args) -> anyhow::Result<Report> {
         top: args.top,
         vendor_prefixes: args.vendor_prefixes.clone(),
     };
+    let group_options = GroupOptions {
+        vendor_prefixes: args.vendor_prefixes.clone(),
+        ..GroupOptions::default()
+    };
     let mut files = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let shown = path.display().to_string();
-        let section = match inputs::read(path, &limits)? {
-            Input::Profile { profile, format } => Section::Profile(Box::new(
-                profile_summary::summarize(&profile, format, &options)
-                    .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?,
-            )),
-            #[allow(unreachable_patterns)]
-            _ => anyhow::bail!("{shown}: analyze has no summary for this kind of input yet"),
+        let input = match dump_stream::read_if_dump(path, &limits)? {
+            Some(input) => input,
+            None => inputs::read(path, &limits)?,
         };
-        files.push(FileReport { path: shown, section });
+        let mut goroutines = None;
+        let section = match &input {
+            Input::Profile { profile, format } => {
+                goroutines = goroutine_summary::summarize(&input, &group_options).map(Box::new);
+                Section::Profile(Box::new(
+                    profile_summary::summarize(profile, *format, &options)
+                        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?,
+                ))
+            }
+            Input::Goroutines(_) | Input::GoroutineCounts(_) => {
+                let summary = goroutine_summary::summarize(&input, &group_options)
+                    .ok_or_else(|| anyhow::anyhow!("{shown}: no goroutines"))?;
+                Section::Goroutines(Box::new(summary))
+            }
+            Input::Metrics(m) => Section::Metrics(Box::new(metrics_summary::summarize(m))),
+        };
+        files.push(FileReport { path: shown, section, goroutines });
     }
     Ok(Report { files })
 }
 
 /// Prints the report in `format`.
-pub fn render(report: &Report, format: OutputFormat, out: &mut impl Write) -> std::io::Result<()> {
+pub fn render(report: &Report, format: OutputFormat, top: usize, out: &mut impl Write) -> std::io::Result<()> {
     if format == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
         return writeln!(out);
@@ -103,6 +130,17 @@ pub fn render(report: &Report, format: OutputFormat, out: &mut impl Write) -> st
         match (&f.section, format) {
             (Section::Profile(s), OutputFormat::Markdown) => profile_summary::render_markdown(s, out)?,
             (Section::Profile(s), _) => profile_summary::render_text(s, out)?,
+            (Section::Goroutines(s), OutputFormat::Markdown) => goroutine_summary::render_markdown(s, top, out)?,
+            (Section::Goroutines(s), _) => goroutine_summary::render_text(s, top, out)?,
+            (Section::Metrics(s), OutputFormat::Markdown) => metrics_summary::render_markdown(s, out)?,
+            (Section::Metrics(s), _) => metrics_summary::render_text(s, out)?,
+        }
+        if let Some(g) = &f.goroutines {
+            writeln!(out)?;
+            match format {
+                OutputFormat::Markdown => goroutine_summary::render_markdown(g, top, out)?,
+                _ => goroutine_summary::render_text(g, top, out)?,
+            }
         }
     }
     Ok(())
@@ -111,6 +149,6 @@ pub fn render(report: &Report, format: OutputFormat, out: &mut impl Write) -> st
 /// Runs `leakscope analyze`.
 pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
     let report = analyze(args)?;
-    render(&report, args.format, out)?;
+    render(&report, args.format, args.top, out)?;
     Ok(exit::CLEAN)
 }

@@ -4,10 +4,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail};
+use leakscope_profile::goroutine_group::GroupOptions;
 use leakscope_profile::input::Input;
 use leakscope_profile::pprof_encode;
 
+use crate::dump_stream;
 use crate::exit;
+use crate::goroutine_diff_report;
+use crate::goroutine_summary::groups_of;
 use crate::inputs::{self, LimitArgs};
 use crate::output::OutputFormat;
 use crate::profile_diff;
@@ -45,8 +49,31 @@ pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
     let limits = args.limits.limits();
     let base_path = args.base.display().to_string();
     let new_path = args.new.display().to_string();
-    let base = inputs::read(&args.base, &limits)?;
-    let new = inputs::read(&args.new, &limits)?;
+    let read = |path: &std::path::Path| match dump_stream::read_if_dump(path, &limits)? {
+        Some(input) => Ok::<_, anyhow::Error>(input),
+        None => inputs::read(path, &limits),
+    };
+    let base = read(&args.base)?;
+    let new = read(&args.new)?;
+    let both_profiles = matches!((&base, &new), (Input::Profile { .. }, Input::Profile { .. }));
+    let options = GroupOptions { vendor_prefixes: args.vendor_prefixes.clone(), ..GroupOptions::default() };
+    if !both_profiles
+        && let (Some(b), Some(n)) = (groups_of(&base, &options), groups_of(&new, &options))
+    {
+        if args.output.is_some() {
+            bail!("-o writes pprof profiles; it needs two pprof profiles, not goroutine dumps");
+        }
+        let report = goroutine_diff_report::build((&base_path, &b), (&new_path, &n), &args.vendor_prefixes);
+        match args.format {
+            OutputFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
+                writeln!(out)?;
+            }
+            OutputFormat::Markdown => goroutine_diff_report::render_markdown(&report, args.top, out)?,
+            OutputFormat::Text => goroutine_diff_report::render_text(&report, args.top, out)?,
+        }
+        return Ok(exit::CLEAN);
+    }
     match (&base, &new) {
         (Input::Profile { profile: b, .. }, Input::Profile { profile: n, .. }) => {
             let (mut report, difference) = profile_diff::diff(

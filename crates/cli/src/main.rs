@@ -5,8 +5,12 @@
 
 mod analyze;
 mod diff;
+mod dump_stream;
 mod explain;
+mod goroutine_diff_report;
+mod goroutine_summary;
 mod inputs;
+mod metrics_summary;
 mod output;
 mod profile_diff;
 mod profile_summary;
