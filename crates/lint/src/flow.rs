@@ -84,6 +84,10 @@ pub struct Resource<'t, 'r> {
     /// Methods that release it when a `for handle.M() {` loop ends normally
     /// (`rows.Next()` closes the rows when it returns false).
     pub loop_exit_releases: &'r [&'r str],
+    /// A handle used inside `go func() { ... }()` is handed to that goroutine
+    /// (a listener served by an accept loop); off by default, since for most
+    /// resources (tickers, locks) the goroutine does not take over the release.
+    pub goroutine_capture_releases: bool,
 }
 
 impl<'t, 'r> Resource<'t, 'r> {
@@ -97,6 +101,7 @@ impl<'t, 'r> Resource<'t, 'r> {
             any_use_releases: false,
             custom_release: None,
             loop_exit_releases: &[],
+            goroutine_capture_releases: false,
         }
     }
 
@@ -177,7 +182,7 @@ pub(crate) fn releases(ctx: &FileCtx<'_>, res: &Resource<'_, '_>, node: Node<'_>
                 if res.any_use_releases && is_value_use(n) {
                     return true;
                 }
-                escape(ctx, n)
+                escape(ctx, n) || (res.goroutine_capture_releases && captured_by_goroutine(n))
             }
             _ => false,
         }
@@ -224,9 +229,6 @@ fn is_value_use(n: Node<'_>) -> bool {
 /// a field/index/package variable/composite literal, appended, sent, passed to
 /// a `go` call or to an ownership-taking function.
 pub fn escape(ctx: &FileCtx<'_>, n: Node<'_>) -> bool {
-    if captured_by_goroutine(n) {
-        return true;
-    }
     let mut node = n;
     let mut parent = match n.parent() {
         Some(p) => p,
@@ -266,6 +268,7 @@ pub fn escape(ctx: &FileCtx<'_>, n: Node<'_>) -> bool {
                 .position(|a| a.id() == node.id())
                 .unwrap_or(0);
             call_takes(ctx, call_node, index)
+                || (is_constructor(ctx, call_node) && returned_wrapper(call_node))
         }
         _ => false,
     }
@@ -283,6 +286,36 @@ fn captured_by_goroutine(n: Node<'_>) -> bool {
                 .is_some_and(|g| g.kind() == "go_statement");
         }
         cur = p.parent();
+    }
+    false
+}
+
+/// `NewClient(...)`, `newReader(...)`, `WrapConn(...)`: builds a value around its arguments.
+fn is_constructor(ctx: &FileCtx<'_>, call: Node<'_>) -> bool {
+    syntax::call(call).is_some_and(|c| {
+        let n = ctx.text(c.name);
+        ["New", "new", "Wrap", "wrap"].iter().any(|p| n.starts_with(p))
+    })
+}
+
+/// `return NewClient(conn), nil`, `return &T{r: bufio.NewReader(f)}`: the
+/// argument is wrapped in a value handed to the caller.
+fn returned_wrapper(call: Node<'_>) -> bool {
+    let mut cur = call;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "return_statement" => return true,
+            "expression_list"
+            | "argument_list"
+            | "call_expression"
+            | "unary_expression"
+            | "parenthesized_expression"
+            | "keyed_element"
+            | "literal_element"
+            | "literal_value"
+            | "composite_literal" => cur = p,
+            _ => return false,
+        }
     }
     false
 }
@@ -418,7 +451,14 @@ pub fn body_releases_name(body: Node<'_>, src: &str, name: &str) -> bool {
                 "return_statement" | "keyed_element" | "literal_element" => true,
                 "send_statement" => p.child_by_field_name("value").is_some_and(|v| v.id() == n.id()),
                 "assignment_statement" => p.child_by_field_name("left").is_some_and(|l| {
-                    !contains(l, n) && l.kind() != "identifier" && l.kind() != "expression_list"
+                    !contains(l, n) && {
+                        let targets = if l.kind() == "expression_list" {
+                            named_children(l)
+                        } else {
+                            vec![l]
+                        };
+                        targets.iter().any(|t| t.kind() != "identifier")
+                    }
                 }),
                 "argument_list" => p
                     .parent()

@@ -70,6 +70,11 @@ pub struct PackageFacts {
     pub imports: HashSet<String>,
     /// Receiver type name (without `*`) → its method names.
     pub methods: HashMap<String, HashSet<String>>,
+    /// Names of functions called from inside an HTTP handler (a function with an
+    /// `http.ResponseWriter` or `*http.Request` parameter): they run per request.
+    pub handler_callees: HashSet<String>,
+    /// Names declared (as fields or variables) with a `sync.Mutex`/`RWMutex` type.
+    pub mutex_names: HashSet<String>,
 }
 
 impl PackageFacts {
@@ -82,7 +87,57 @@ impl PackageFacts {
         for (idx, file) in files.iter().enumerate() {
             facts.add_file(idx, file);
         }
+        facts.propagate_releases(files);
         facts
+    }
+
+    /// A parameter passed straight on to a package function that releases
+    /// (or keeps) it is released too: `NewClient(conn)` → `NewClientCodec(conn)`
+    /// → stored in a struct. Two rounds reach the common wrapper chains.
+    fn propagate_releases(&mut self, files: &[&SourceFile]) {
+        for _ in 0..2 {
+            let mut updates: Vec<(String, usize)> = Vec::new();
+            for file in files {
+                let src = file.src.as_str();
+                for func in named_children(file.tree.root_node()) {
+                    if !matches!(func.kind(), "function_declaration" | "method_declaration") {
+                        continue;
+                    }
+                    let (Some(name), Some(body)) =
+                        (syntax::function_name(func, src), func.child_by_field_name("body"))
+                    else {
+                        continue;
+                    };
+                    let Some(f) = self.funcs.get(name) else { continue };
+                    for (i, p) in f.params.iter().enumerate() {
+                        if p.is_empty() || p == "_" || f.releases_param.get(i).copied().unwrap_or(true) {
+                            continue;
+                        }
+                        let passed_on = descendants(body).filter_map(syntax::call).any(|c| {
+                            c.operand.is_none_or(|o| !file.imports.contains_key(text(o, src)))
+                                && c.args.iter().enumerate().any(|(j, a)| {
+                                    text(*a, src) == p && self.takes_param(text(c.name, src), j)
+                                })
+                        });
+                        if passed_on {
+                            updates.push((name.to_string(), i));
+                        }
+                    }
+                }
+            }
+            if updates.is_empty() {
+                return;
+            }
+            for (name, i) in updates {
+                if let Some(slot) = self
+                    .funcs
+                    .get_mut(&name)
+                    .and_then(|f| f.releases_param.get_mut(i))
+                {
+                    *slot = true;
+                }
+            }
+        }
     }
 
     fn add_file(&mut self, idx: usize, file: &SourceFile) {
@@ -117,7 +172,26 @@ impl PackageFacts {
                 _ => {}
             }
         }
+        let http = file.local_name("net/http");
         for node in descendants(root) {
+            if let Some(http) = http
+                && syntax::is_function(node)
+                && is_handler(node, src, http)
+            {
+                for c in descendants(node).filter_map(syntax::call) {
+                    self.handler_callees.insert(text(c.name, src).to_string());
+                }
+            }
+            if matches!(node.kind(), "field_declaration" | "var_spec")
+                && node
+                    .child_by_field_name("type")
+                    .is_some_and(|t| text(t, src).ends_with("Mutex"))
+            {
+                let mut cursor = node.walk();
+                for name in node.children_by_field_name("name", &mut cursor) {
+                    self.mutex_names.insert(text(name, src).to_string());
+                }
+            }
             let Some(call) = syntax::call(node) else { continue };
             let Some(operand) = call.operand else { continue };
             if operand.kind() == "selector_expression"
@@ -272,4 +346,15 @@ fn opens_and_builds(body: Node<'_>, file: &SourceFile) -> (bool, bool) {
         }
     }
     (opens, builds)
+}
+
+/// A function with an `http.ResponseWriter` or `*http.Request` parameter
+/// (`http` = the file's local name for net/http).
+pub fn is_handler(func: Node<'_>, src: &str, http: &str) -> bool {
+    syntax::parameter_types(func, src).iter().any(|t| {
+        let t = t.trim_start_matches('*');
+        t.strip_prefix(http)
+            .and_then(|r| r.strip_prefix('.'))
+            .is_some_and(|r| r == "ResponseWriter" || r == "Request")
+    })
 }

@@ -37,6 +37,38 @@ pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     })
 }
 
+/// Like [`descendants`], but does not enter nested function literals (their
+/// `func_literal` node itself is yielded): the nodes that run in `root`'s own
+/// function. Use it instead of `enclosing_function` per node, which walks up
+/// from the tree root on every call (tree-sitter's `parent()` is not O(1)).
+pub fn descendants_in_function(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut cursor = root.walk();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let node = cursor.node();
+        let enter = node.id() == root.id() || node.kind() != "func_literal";
+        if enter && cursor.goto_first_child() {
+            return Some(node);
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                done = true;
+                return Some(node);
+            }
+            if cursor.goto_next_sibling() {
+                return Some(node);
+            }
+            if !cursor.goto_parent() {
+                done = true;
+                return Some(node);
+            }
+        }
+    })
+}
+
 /// Named children of `node` (allocation-free callers can use `named_child`).
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
@@ -281,6 +313,20 @@ mod tests {
             .map(|n| text(n, src))
             .collect();
         assert_eq!(idents, ["g", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn descendants_in_function_skips_literals() {
+        let src = "package p\nfunc g() { a(func() { b() }); c() }\n";
+        let tree = parse(src);
+        let g = descendants(tree.root_node())
+            .find(|n| n.kind() == "function_declaration")
+            .unwrap();
+        let idents: Vec<&str> = descendants_in_function(g)
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| text(n, src))
+            .collect();
+        assert_eq!(idents, ["g", "a", "c"]);
     }
 
     #[test]

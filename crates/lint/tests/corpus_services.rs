@@ -26,7 +26,9 @@ fn markers(root: &Path) -> BTreeSet<(PathBuf, usize, String)> {
                 continue;
             }
             for (i, line) in std::fs::read_to_string(&file).unwrap().lines().enumerate() {
-                let Some(pos) = line.find("// want \"") else { continue };
+                let Some(pos) = line.find("// want \"") else {
+                    continue;
+                };
                 for (k, rule) in line[pos + 8..].split('"').enumerate() {
                     if k % 2 == 1 && !rule.is_empty() {
                         out.insert((file.clone(), i + 1, rule.to_string()));
@@ -43,21 +45,38 @@ fn corpus_services_leaky_paths_found_fixed_paths_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/cmd");
     let want = markers(&root);
     let report = scan(std::slice::from_ref(&root), &ScanOptions::default(), &NoProgress).unwrap();
-    let got: BTreeSet<(PathBuf, usize, String)> =
-        report.findings.iter().map(|f| (f.path.clone(), f.line, f.rule.to_string())).collect();
-    let missing: Vec<String> =
-        want.difference(&got).map(|(p, l, r)| format!("{}:{l}: want {r}", p.display())).collect();
+    let got: BTreeSet<(PathBuf, usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.line, f.rule.to_string()))
+        .collect();
+    let missing: Vec<String> = want
+        .difference(&got)
+        .map(|(p, l, r)| format!("{}:{l}: want {r}", p.display()))
+        .collect();
     let extra: Vec<String> = report
         .findings
         .iter()
         .filter(|f| !want.contains(&(f.path.clone(), f.line, f.rule.to_string())))
-        .map(|f| format!("{}:{}: unexpected {}: {}", f.path.display(), f.line, f.rule, f.message))
+        .map(|f| {
+            format!(
+                "{}:{}: unexpected {}: {}",
+                f.path.display(),
+                f.line,
+                f.rule,
+                f.message
+            )
+        })
         .collect();
     let mut unmarked = Vec::new();
     for rule in RULES {
         let dir = root.join(rule.id());
         if dir.is_dir() && !want.iter().any(|(p, _, r)| r == rule.id() && p.starts_with(&dir)) {
-            unmarked.push(format!("corpus/cmd/{} has no `// want \"{}\"` marker", rule.id(), rule.id()));
+            unmarked.push(format!(
+                "corpus/cmd/{} has no `// want \"{}\"` marker",
+                rule.id(),
+                rule.id()
+            ));
         }
     }
     assert!(

@@ -199,9 +199,9 @@ impl<'t> Walker<'_, '_, 't, '_> {
         }
         if let St::Open { fresh_err: true } = st
             && let Some(err) = &self.res.err_var
-            && syntax::assigned_names(node, self.ctx.src())
-                .iter()
-                .any(|n| n == err)
+            && syntax::assigned_names(node, self.ctx.src()).iter().any(|n| n == err)
+            // `f, err = os.Open(other)` re-acquires: err still describes the handle.
+            && !syntax::assigned_names(node, self.ctx.src()).iter().any(|n| self.res.handles.iter().any(|h| h == n))
         {
             st = St::Open { fresh_err: false };
         }
@@ -219,6 +219,18 @@ impl<'t> Walker<'_, '_, 't, '_> {
         let St::Open { fresh_err } = st else {
             return (Some(st), Some(st));
         };
+        // `os.IsNotExist(err)`, `errors.Is(err, X)`: true only when err is non-nil.
+        if let Some(c) = syntax::call(cond) {
+            let err_arg = c
+                .args
+                .first()
+                .is_some_and(|a| Some(self.ctx.text(*a)) == self.res.err_var.as_deref());
+            let name = self.ctx.text(c.name);
+            if fresh_err && err_arg && (name.starts_with("Is") || name == "As") {
+                return (Some(St::Before), Some(st));
+            }
+            return (Some(st), Some(st));
+        }
         if cond.kind() != "binary_expression" {
             return (Some(st), Some(st));
         }

@@ -117,6 +117,8 @@ pub struct Check<'a> {
     pub release_methods: &'a [&'a str],
     /// Methods that release it when `for v.M() {` ends normally (`Next` for rows).
     pub loop_exit_releases: &'a [&'a str],
+    /// Whether a goroutine that uses it takes it over (see `Resource::goroutine_capture_releases`).
+    pub goroutine_owns: bool,
 }
 
 /// Tracks the result of `call` through its function and reports a leaking
@@ -141,6 +143,7 @@ pub fn check_acquisition(ctx: &FileCtx<'_>, call: Node<'_>, check: &Check<'_>, o
             let handles = flow::aliases(func, ctx.src(), &handles);
             let mut res = Resource::new(call, handles, check.release_methods).with_err(err.as_deref());
             res.loop_exit_releases = check.loop_exit_releases;
+            res.goroutine_capture_releases = check.goroutine_owns;
             if let Some(leak) = flow::analyze(ctx, &res) {
                 let at = stmt
                     .child_by_field_name("left")

@@ -124,6 +124,7 @@ impl Rule for FileNotClosed {
                 shown_suffix: "",
                 release_methods: &["Close"],
                 loop_exit_releases: &[],
+                goroutine_owns: true,
             };
             check_acquisition(ctx, call, &check, out);
         }

@@ -85,10 +85,7 @@ fn check_go(ctx: &FileCtx<'_>, go_stmt: Node<'_>, out: &mut Vec<Finding>) {
     };
     let gctx = &sp.ctx;
     let mut seen: Vec<String> = Vec::new();
-    for n in descendants(body) {
-        if syntax::enclosing_function(n).is_none_or(|f| f.id() != sp.func.id()) {
-            continue;
-        }
+    for n in syntax::descendants_in_function(body) {
         let Some((chan_node, op)) = blocking_op(gctx, n) else {
             continue;
         };
@@ -235,12 +232,11 @@ fn drains(recv: Node<'_>) -> bool {
     let Some(body) = lp.child_by_field_name("body") else {
         return false;
     };
-    let func = syntax::enclosing_function(lp);
-    !descendants(body).any(|n| {
+    !syntax::descendants_in_function(body).any(|n| {
         matches!(
             n.kind(),
             "return_statement" | "break_statement" | "goto_statement"
-        ) && syntax::enclosing_function(n) == func
+        )
     })
 }
 

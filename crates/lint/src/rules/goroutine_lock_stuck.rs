@@ -76,6 +76,15 @@ fn check_lock(ctx: &FileCtx<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
     if call.parent().is_none_or(|p| p.kind() != "expression_statement") {
         return;
     }
+    // `defer func() { mu.Unlock(); mu.RLock() }()`: relocking for the caller.
+    if syntax::enclosing_function(call).is_some_and(|f| {
+        f.kind() == "func_literal"
+            && f.parent()
+                .and_then(|c| c.parent())
+                .is_some_and(|d| d.kind() == "defer_statement")
+    }) {
+        return;
+    }
     let Some(func) = syntax::enclosing_function(call) else {
         return;
     };
@@ -110,7 +119,28 @@ fn check_lock(ctx: &FileCtx<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
         handles.push(base.to_string());
     }
     let handles = flow::aliases(func, ctx.src(), &handles);
-    let res = Resource::new(call, handles, unlock);
+    let base = mu.rsplit_once('.').map(|(b, _)| b.to_string());
+    let src = ctx.src();
+    // Hand-offs particular to locks: returning the unlock function (under any
+    // name), and hand-over-hand locking that moves the locked node to another
+    // variable (`y = l` after `l.mu.Lock()`).
+    let handed_off = |n: Node<'_>| match n.kind() {
+        "return_statement" => {
+            let t = syntax::text(n, src).to_ascii_lowercase();
+            t.contains("unlock") || t.contains("release")
+        }
+        "assignment_statement" | "short_var_declaration" => base.as_deref().is_some_and(|b| {
+            syntax::assigned_values(n)
+                .iter()
+                .any(|v| syntax::text(*v, src) == b)
+        }),
+        _ => false,
+    };
+    let mut res = Resource::new(call, handles, unlock);
+    res.custom_release = Some(&handed_off);
+    if correlated_unlock(ctx, func, call, mu, unlock) {
+        return;
+    }
     if let Some(leak) = flow::analyze(ctx, &res) {
         out.push(ctx.finding(
             ID,
@@ -133,12 +163,25 @@ fn is_mutex(ctx: &FileCtx<'_>, func: Node<'_>, mu: &str, unlock: &[&str]) -> boo
         return true;
     }
     let last = mu.rsplit('.').next().unwrap_or(mu);
-    ctx.package_files.iter().any(|f| {
-        descendants(f.tree.root_node()).any(|n| {
-            matches!(n.kind(), "field_declaration" | "var_spec")
-                && n.child_by_field_name("type")
-                    .is_some_and(|t| syntax::text(t, &f.src).ends_with("Mutex"))
-                && syntax::text(n, &f.src).split_whitespace().next() == Some(last)
-        })
+    ctx.package.mutex_names.contains(last)
+}
+
+/// `if b == 10 { mu.Lock() }` … `if b == 10 { mu.Unlock() }`: the same
+/// condition guards both (a path correlation the walk does not track).
+fn correlated_unlock(ctx: &FileCtx<'_>, func: Node<'_>, call: Node<'_>, mu: &str, unlock: &[&str]) -> bool {
+    let Some(guard) = syntax::ancestor_in_function(call, &["if_statement"]) else {
+        return false;
+    };
+    let Some(cond) = guard.child_by_field_name("condition").map(|c| ctx.text(c)) else {
+        return false;
+    };
+    descendants(func).any(|n| {
+        n.kind() == "if_statement"
+            && n.start_byte() > guard.end_byte()
+            && n.child_by_field_name("condition")
+                .is_some_and(|c| ctx.text(c) == cond)
+            && descendants(n)
+                .filter_map(syntax::call)
+                .any(|c| c.operand.is_some_and(|o| ctx.text(o) == mu) && unlock.contains(&ctx.text(c.name)))
     })
 }

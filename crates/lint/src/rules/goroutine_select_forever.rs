@@ -8,7 +8,7 @@ use super::spawn::{is_process_lifetime, per_request, spawned};
 use crate::context::FileCtx;
 use crate::finding::Finding;
 use crate::flow;
-use crate::syntax::{self, descendants, named_children};
+use crate::syntax::{self, descendants_in_function, named_children};
 
 /// See [`DOC`].
 pub struct GoroutineSelectForever;
@@ -112,7 +112,7 @@ impl Rule for GoroutineSelectForever {
 
 /// The first node matching `pred` in `body`, outside nested function literals.
 fn find_top<'t>(body: Node<'t>, pred: &dyn Fn(Node<'t>) -> bool) -> Option<Node<'t>> {
-    descendants(body).find(|n| pred(*n) && syntax::enclosing_function(*n) == syntax::enclosing_function(body))
+    descendants_in_function(body).find(|n| pred(*n))
 }
 
 /// `for {` (or `for range t.C` / `for range time.Tick(d)`: ticker channels
@@ -148,24 +148,18 @@ fn is_exitless(ctx: &FileCtx<'_>, lp: Node<'_>) -> bool {
     let Some(body) = lp.child_by_field_name("body") else {
         return false;
     };
-    let func = syntax::enclosing_function(lp);
     let label = lp
         .parent()
         .filter(|p| p.kind() == "labeled_statement")
         .and_then(|p| p.child_by_field_name("label"));
-    !descendants(body).any(|n| {
-        if syntax::enclosing_function(n) != func {
-            return false;
-        }
-        match n.kind() {
-            "return_statement" | "goto_statement" => true,
-            "break_statement" => match named_children(n).first() {
-                Some(l) => label.is_some_and(|lab| ctx.text(lab) == ctx.text(*l)),
-                None => breaks_this_loop(n, lp),
-            },
-            "call_expression" => flow::is_terminating_call(ctx, n),
-            _ => false,
-        }
+    !descendants_in_function(body).any(|n| match n.kind() {
+        "return_statement" | "goto_statement" => true,
+        "break_statement" => match named_children(n).first() {
+            Some(l) => label.is_some_and(|lab| ctx.text(lab) == ctx.text(*l)),
+            None => breaks_this_loop(n, lp),
+        },
+        "call_expression" => flow::is_terminating_call(ctx, n),
+        _ => false,
     })
 }
 

@@ -87,6 +87,7 @@ impl Rule for HttpBodyNotClosed {
                 shown_suffix: ".Body",
                 release_methods: &["Close"],
                 loop_exit_releases: &[],
+                goroutine_owns: false,
             };
             check_acquisition(ctx, call, &check, out);
         }

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use crate::context::FileCtx;
-use crate::syntax::{self, descendants, named_children};
+use crate::syntax::{self, named_children};
 
 /// The function a `go` statement starts, with the context of its file.
 pub struct Spawned<'a> {
@@ -44,15 +44,9 @@ pub fn spawned<'a>(ctx: &FileCtx<'a>, go_stmt: Node<'a>) -> Option<Spawned<'a>> 
 /// True if `func` serves an HTTP request: it has a `http.ResponseWriter` or
 /// `*http.Request` parameter (handlers, `ServeHTTP`, middleware closures).
 pub fn is_handler(ctx: &FileCtx<'_>, func: Node<'_>) -> bool {
-    let Some(http) = ctx.file.local_name("net/http") else {
-        return false;
-    };
-    syntax::parameter_types(func, ctx.src()).iter().any(|t| {
-        let t = t.trim_start_matches('*');
-        t.strip_prefix(http)
-            .and_then(|r| r.strip_prefix('.'))
-            .is_some_and(|r| r == "ResponseWriter" || r == "Request")
-    })
+    ctx.file
+        .local_name("net/http")
+        .is_some_and(|http| crate::package::is_handler(func, ctx.src(), http))
 }
 
 /// True if `node` runs once per request or per iteration: inside a loop of
@@ -94,17 +88,7 @@ fn outermost_function(node: Node<'_>) -> Option<Node<'_>> {
 
 /// True if a handler anywhere in the package calls the function `name`.
 fn called_from_handler(ctx: &FileCtx<'_>, name: &str) -> bool {
-    ctx.package_files.iter().any(|f| {
-        let fctx = ctx.for_file(f);
-        descendants(f.tree.root_node())
-            .filter(|n| syntax::is_function(*n))
-            .any(|func| {
-                is_handler(&fctx, func)
-                    && descendants(func)
-                        .filter_map(syntax::call)
-                        .any(|c| fctx.text(c.name) == name)
-            })
-    })
+    ctx.package.handler_callees.contains(name)
 }
 
 /// True if `name` is `main` or `init` (their goroutines live as long as the process by design).

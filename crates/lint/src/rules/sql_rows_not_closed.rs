@@ -88,6 +88,7 @@ impl Rule for SqlRowsNotClosed {
                 shown_suffix: "",
                 release_methods: release,
                 loop_exit_releases: loop_exit,
+                goroutine_owns: false,
             };
             check_acquisition(ctx, call, &check, out);
         }
