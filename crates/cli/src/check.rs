@@ -75,6 +75,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     if args.every.is_zero() || args.duration < args.every {
         anyhow::bail!("--every must be positive and no longer than --for");
     }
+    if !args.url.starts_with("http://") {
+        anyhow::bail!(
+            "{}: not an http:// URL (debug endpoints are plain HTTP; reach TLS-only services through a port-forward)",
+            args.url
+        );
+    }
     let run = match sample(args) {
         Ok(run) => run,
         Err(SessionError::Unreachable(e)) => {
@@ -152,6 +158,9 @@ pub fn sample(args: &Args) -> Result<Run, SessionError> {
     let src: &dyn leakscope_detect::source::Source = if args.no_source { &no_source } else { &source };
     let mut report = engine::analyze_with_onset(&snapshots, probe.as_ref(), &target, src, &Config::default());
     report.notes.extend(session.notes.iter().cloned());
+    if let Some(v) = &session.go_version {
+        report.notes.push(format!("service built with {v}"));
+    }
     Ok(Run {
         report,
         samples: snapshots.len(),

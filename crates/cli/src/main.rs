@@ -4,6 +4,8 @@
 //! findings, 2 usage or input error, 3 target unreachable.
 
 mod analyze;
+mod check;
+mod demo;
 mod diff;
 mod dump_stream;
 mod explain;
@@ -14,8 +16,10 @@ mod metrics_summary;
 mod output;
 mod profile_diff;
 mod profile_summary;
+mod report;
 mod scan;
 mod scan_sarif;
+mod source_fs;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,7 +29,9 @@ use clap::{Parser, Subcommand};
 /// Finds, explains and helps fix memory, goroutine and resource leaks in Go services.
 #[derive(Parser)]
 #[command(name = "leakscope", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 no leak found, 1 leak found, 2 usage or input error, 3 target unreachable.")]
+#[command(
+    after_help = "Exit codes: 0 no leak found, 1 leak found, 2 usage or input error, 3 target unreachable."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,6 +39,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Live: sample a running service for a while and say whether it leaks, what, where, and how to fix it.
+    Check(check::Args),
+    /// Start a leaky example service from corpus/, diagnose it live, print the verdict.
+    Demo(demo::Args),
     /// What a leak kind is, why it leaks in Go, and how to fix it (all rules without an argument).
     Explain(explain::Args),
     /// Offline: what captured files say (pprof profiles, legacy text profiles, ...).
@@ -59,6 +69,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
+        Command::Check(args) => check::run(&args, &mut out),
+        Command::Demo(args) => demo::run(&args, &mut out),
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Analyze(args) => analyze::run(&args, &mut out),
         Command::Diff(args) => diff::run(&args, &mut out),
@@ -79,6 +91,7 @@ fn main() -> ExitCode {
 /// `leakscope ... | head` must end quietly.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -137,7 +137,7 @@ impl Source for FsSource {
         Some(out)
     }
 
-    fn static_rules(&self, file: &str, line: u32) -> Vec<&'static str> {
+    fn static_rules(&self, file: &str, line: u32) -> Vec<(&'static str, u32)> {
         let Some((start, end)) = self.enclosing_function(file, line) else {
             return Vec::new();
         };
@@ -147,7 +147,7 @@ impl Source for FsSource {
         self.scan_dir_of(file)
             .into_iter()
             .filter(|f| same_file(&f.path, &path) && (start..=end).contains(&f.line))
-            .map(|f| f.rule)
+            .map(|f| (f.rule, u32::try_from(f.line).unwrap_or(0)))
             .collect()
     }
 

@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use leakscope_detect::from_profile;
 use leakscope_detect::snapshot::{HangoverProbe, HeapSample, ProcStats, RuntimeMem, Snapshot};
-use leakscope_profile::{Limits, ParseError, goroutine_dump, input};
+use leakscope_profile::runtime_figures::RuntimeFigures;
+use leakscope_profile::{Limits, ParseError, expvar, goroutine_dump, input, prometheus};
 
 use crate::endpoint::{Endpoint, FetchError};
 use crate::procfs;
@@ -37,6 +38,10 @@ pub struct Capabilities {
     pub goroutine_counts: bool,
     /// `/debug/pprof/goroutineleak` exists (Go 1.26 with the experiment, Go ≥ 1.27).
     pub goroutineleak: bool,
+    /// `/metrics` answers with a Prometheus page.
+    pub metrics: bool,
+    /// `/debug/vars` answers with expvar JSON.
+    pub expvar: bool,
 }
 
 /// A live sampling session.
@@ -46,6 +51,8 @@ pub struct Session {
     limits: Limits,
     started: Instant,
     caps: Option<Capabilities>,
+    /// Go version of the service (`go_info`), when published.
+    pub go_version: Option<String>,
     /// Degraded-evidence notes for the report (each once).
     pub notes: Vec<String>,
 }
@@ -53,7 +60,7 @@ pub struct Session {
 impl Session {
     /// A session against `endpoint`, reading `/proc/PID` too when `pid` is given.
     pub fn new(endpoint: Endpoint, pid: Option<u32>, limits: Limits) -> Session {
-        Session { endpoint, pid, limits, started: Instant::now(), caps: None, notes: Vec::new() }
+        Session { endpoint, pid, limits, started: Instant::now(), caps: None, go_version: None, notes: Vec::new() }
     }
 
     /// What the service offers (after the first tick).
@@ -91,10 +98,7 @@ impl Session {
 
         let mut problems = Vec::new();
         match self.heap() {
-            Ok((samples, mem)) => {
-                snap.heap = Some(samples);
-                snap.mem = mem;
-            }
+            Ok(samples) => snap.heap = Some(samples),
             Err(Fetch::Unreachable(e)) if first => return Err(SessionError::Unreachable(e)),
             Err(e) => problems.push(format!("heap: {e}")),
         }
@@ -103,6 +107,7 @@ impl Session {
         {
             proc.fds_after_gc = Some(after.fds);
         }
+        snap.mem = self.runtime_mem();
         if let Some(rss) = snap.proc.as_ref().map(|p| p.rss_bytes as f64) {
             snap.mem.rss_bytes = Some(rss);
         }
@@ -148,29 +153,49 @@ impl Session {
     /// Two forced GCs back to back: what the second one releases was only
     /// held by `sync.Pool`'s victim cache.
     pub fn hangover_probe(&mut self) -> Option<HangoverProbe> {
-        let first = self.heap().ok()?.0;
-        let second = self.heap().ok()?.0;
+        let first = self.heap().ok()?;
+        let second = self.heap().ok()?;
         Some(HangoverProbe { first, second })
     }
 
-    /// The post-GC heap, as legacy text: one request gives the profile and the
-    /// runtime's MemStats read right after the GC.
-    #[allow(irrefutable_let_patterns)] // more input kinds than profiles exist
-    fn heap(&self) -> Result<(Vec<HeapSample>, RuntimeMem), Fetch> {
-        let body = self.endpoint.get("/debug/pprof/heap?gc=1&debug=1")?;
-        let input::Input::Profile { profile, .. } = input::parse(&body, &self.limits)? else {
-            return Err(Fetch::Parse("not a heap profile".into()));
-        };
-        let samples = from_profile::heap_samples(&profile).map_err(Fetch::Parse)?;
-        let stat = |name: &str| {
-            profile.memstats.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<f64>().ok())
-        };
-        let mem = RuntimeMem {
-            sys_bytes: stat("Sys"),
-            heap_released_bytes: stat("HeapReleased"),
-            ..RuntimeMem::default()
-        };
-        Ok((samples, mem))
+    /// The post-GC heap profile (proto: it keeps the runtime frames that say
+    /// which machinery allocated, which the text form hides).
+    fn heap(&self) -> Result<Vec<HeapSample>, Fetch> {
+        let body = self.endpoint.get("/debug/pprof/heap?gc=1")?;
+        match input::parse(&body, &self.limits)? {
+            input::Input::Profile { profile, .. } => from_profile::heap_samples(&profile).map_err(Fetch::Parse),
+            _ => Err(Fetch::Parse("not a heap profile".into())),
+        }
+    }
+
+    /// Runtime figures: `/metrics` (Prometheus) and `/debug/vars` (expvar), whichever answer.
+    fn runtime_mem(&mut self) -> RuntimeMem {
+        let mut mem = RuntimeMem::default();
+        if self.caps.as_ref().is_none_or(|c| c.metrics)
+            && let Ok(body) = self.endpoint.get("/metrics")
+            && let Ok(Some(page)) = prometheus::parse_exposition(&body)
+        {
+            let fig = RuntimeFigures::from_prometheus(&page);
+            mem.sys_bytes = fig.runtime_sys_bytes;
+            mem.heap_released_bytes = page.value("go_memstats_heap_released_bytes");
+            mem.rss_bytes = fig.resident_bytes;
+            mem.open_fds = fig.open_fds;
+            mem.goroutines = fig.goroutines;
+            if self.go_version.is_none() {
+                self.go_version = fig.go_version;
+            }
+            self.caps.get_or_insert_with(Capabilities::default).metrics = true;
+        }
+        if mem.sys_bytes.is_none()
+            && self.caps.as_ref().is_none_or(|c| c.expvar)
+            && let Ok(body) = self.endpoint.get("/debug/vars")
+            && let Ok(Some(vars)) = expvar::parse_expvar(&body)
+        {
+            mem.sys_bytes = vars.memstat("Sys");
+            mem.heap_released_bytes = vars.memstat("HeapReleased");
+            self.caps.get_or_insert_with(Capabilities::default).expvar = true;
+        }
+        mem
     }
 
     /// Goroutines with ids (`debug=2`), else counted stacks (`debug=1`).

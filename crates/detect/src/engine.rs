@@ -9,8 +9,8 @@ use crate::goroutine::{self, GroupGrowth};
 use crate::growth::{Bar, judge};
 use crate::hangover;
 use crate::heap::{self, SiteGrowth, bytes};
-use crate::mechanism::Mechanism;
 use crate::resource;
+use crate::retention;
 use crate::snapshot::{HangoverProbe, Snapshot, Target};
 use crate::source::Source;
 
@@ -46,19 +46,6 @@ impl Default for Config {
         }
     }
 }
-
-/// Retention-like rules the static scanner can name at a growing site.
-const RETENTION_RULES: &[&str] = &[
-    "subslice-retains-array",
-    "closure-retains",
-    "subscription-not-removed",
-    "cache-unbounded",
-    "map-no-shrink",
-    "global-retains",
-    "defer-in-loop",
-    "ticker-not-stopped",
-    "timer-in-loop",
-];
 
 /// Runs every detector, then finds for each finding the shortest prefix of
 /// the run that already reports its rule (time to detect).
@@ -149,33 +136,36 @@ pub fn analyze(
         push_merged(&mut findings, goroutine_finding(g, g.rule));
     }
 
-    // 2. Heap sites, grouped by the user function they belong to. Resource sites go to step 3.
+    // 2. Heap sites, clustered into leaks. Resource clusters go to step 3.
     let mut resource_sites: Vec<SiteGrowth> = Vec::new();
-    for (root, group) in heap::by_root(growing_sites) {
-        let explained_by_goroutines = goroutine_roots.iter().any(|r| *r == root);
-        let (rule, lead) = heap_rule(&group, &supporting, loops, source);
+    for cluster in retention::clusters(growing_sites, &supporting) {
+        let explained_by_goroutines = cluster.roots().iter().any(|r| goroutine_roots.iter().any(|g| g == r));
+        let (rule, location, lead) = retention::rule(&cluster, loops.unwrap_or_default(), source);
         if is_resource(rule) {
-            resource_sites.extend(group.iter().cloned());
+            resource_sites.extend(cluster.growing.iter().cloned());
             continue;
         }
         if explained_by_goroutines {
-            attach_heap(&mut findings, &group);
+            attach_heap(&mut findings, &cluster.growing);
             continue;
         }
-        let lead = lead.unwrap_or(&group[0]);
+        let per_minute: f64 = cluster.growing.iter().map(|s| s.growth.per_minute()).sum();
         let mut f = Finding::new(
             rule,
             Severity::Leak,
             format!(
-                "live heap at {} grows {}/min and survives forced GCs",
-                short(&lead.series.site),
-                bytes(lead.growth.per_minute())
+                "live heap grows {}/min around {} and survives forced GCs",
+                bytes(per_minute),
+                short(&lead.series.site)
             ),
         );
-        f.location = Some((&lead.series.site).into());
-        f.confidence = lead.growth.confidence();
-        f.rate = Some(Rate { per_minute: group.iter().map(|s| s.growth.per_minute()).sum(), unit: "bytes" });
-        add_sites(&mut f, &group);
+        f.location = Some(location);
+        f.confidence = cluster.growing.iter().map(|s| s.growth.confidence()).fold(0.0, f64::max);
+        f.rate = Some(Rate { per_minute, unit: "bytes" });
+        add_sites(&mut f, &cluster.growing);
+        for s in cluster.related.iter().take(3) {
+            f.evidence.facts.push(format!("related: {}", heap::describe_site(s)));
+        }
         push_merged(&mut findings, f);
     }
 
@@ -273,70 +263,6 @@ fn goroutine_finding(g: &GroupGrowth, rule: &'static str) -> Finding {
     f
 }
 
-/// Picks the rule for a function's growing heap sites and the site that shows it.
-fn heap_rule<'a>(
-    group: &'a [SiteGrowth],
-    supporting: &'a [SiteGrowth],
-    loops: Option<resource::ReadLoops>,
-    source: &dyn Source,
-) -> (&'static str, Option<&'a SiteGrowth>) {
-    let root = group[0].series.root();
-    // Sites of this function, or of helpers it calls (a cache's Put called from the handler).
-    let related: Vec<&SiteGrowth> = group
-        .iter()
-        .chain(supporting.iter().filter(|s| {
-            s.series.root() == root || s.series.user_frames.iter().any(|f| function_root(&f.function) == root)
-        }))
-        .collect();
-    let with = |m: Mechanism| related.iter().copied().find(|s| s.series.mechanism == m);
-    if let Some(s) = related.iter().copied().find(|s| s.series.pooled && matches!(s.series.mechanism, Mechanism::Net | Mechanism::File)) {
-        return ("pool-of-resources", Some(s));
-    }
-    // Resources first: a leaked connection also keeps its request's context and timers alive.
-    if let Some(s) = with(Mechanism::Http) {
-        return (resource::http_rule(loops.unwrap_or_default()), Some(s));
-    }
-    let decisive = [
-        (Mechanism::Sql, "sql-rows-not-closed"),
-        (Mechanism::File, "file-not-closed"),
-        (Mechanism::Net, "file-not-closed"),
-        (Mechanism::Defer, "defer-in-loop"),
-        (Mechanism::Ticker, "ticker-not-stopped"),
-        (Mechanism::Timer, "timer-in-loop"),
-        (Mechanism::Context, "goroutine-ctx-never-cancelled"),
-    ];
-    for (m, rule) in decisive {
-        if let Some(s) = with(m) {
-            return (rule, Some(s));
-        }
-    }
-    // Retention: ask the code at the growing sites (and their callers) first.
-    for s in group {
-        for frame in &s.series.user_frames {
-            let rules = source.static_rules(&frame.file, frame.line);
-            if let Some(rule) = RETENTION_RULES.iter().find(|r| rules.contains(r)) {
-                return (rule, Some(s));
-            }
-        }
-    }
-    if group.iter().any(|s| s.series.user_frames.iter().any(|f| registers_callbacks(&f.function))) {
-        return ("subscription-not-removed", Some(&group[0]));
-    }
-    if let Some(s) = with(Mechanism::Map) {
-        let values_grow = group.iter().any(|s| s.series.mechanism != Mechanism::Map);
-        return (if values_grow { "cache-unbounded" } else { "map-no-shrink" }, Some(s));
-    }
-    ("global-retains", Some(&group[0]))
-}
-
-/// Method names that by Go convention register a callback or subscriber.
-fn registers_callbacks(function: &str) -> bool {
-    let name = function.rsplit('.').next().unwrap_or(function);
-    ["Subscribe", "Register", "AddListener", "AddHandler", "AddObserver", "Listen", "Watch", "On"].iter().any(|p| {
-        name.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
-    })
-}
-
 fn add_sites(f: &mut Finding, group: &[SiteGrowth]) {
     for s in group.iter().take(5) {
         f.evidence.facts.push(heap::describe_site(s));
@@ -423,7 +349,7 @@ fn user_files(snapshots: &[Snapshot], target: &Target) -> Vec<String> {
             .chain(s.goroutines.iter().flatten().map(|g| &g.stack));
         for stack in stacks {
             for f in stack {
-                if leakscope_profile::attribution::is_user_function(&f.function, vendors) && !f.file.is_empty() {
+                if leakscope_profile::attribution::is_user_function(&f.function, vendors) && retention::is_own_code(&f.file) {
                     *seen.entry(f.file.clone()).or_default() += 1;
                 }
             }

@@ -12,6 +12,7 @@ pub mod hangover;
 pub mod heap;
 pub mod mechanism;
 pub mod resource;
+pub mod retention;
 pub mod snapshot;
 pub mod source;
 pub mod stats;

@@ -15,8 +15,8 @@ pub trait Source {
     /// brace (or just the line when it opens no block).
     fn block(&self, file: &str, line: u32) -> Option<String>;
 
-    /// Rule ids the static scanner reports inside the function that encloses `file:line`.
-    fn static_rules(&self, file: &str, line: u32) -> Vec<&'static str>;
+    /// (rule id, line) of the static scanner's findings inside the function that encloses `file:line`.
+    fn static_rules(&self, file: &str, line: u32) -> Vec<(&'static str, u32)>;
 
     /// Static findings of `rule` anywhere in the package(s) the given files belong to.
     fn find_rule_in_packages(&self, files: &[String], rule: &str) -> Vec<(String, u32, String)>;
@@ -33,7 +33,7 @@ impl Source for NoSource {
     fn block(&self, _: &str, _: u32) -> Option<String> {
         None
     }
-    fn static_rules(&self, _: &str, _: u32) -> Vec<&'static str> {
+    fn static_rules(&self, _: &str, _: u32) -> Vec<(&'static str, u32)> {
         Vec::new()
     }
     fn find_rule_in_packages(&self, _: &[String], _: &str) -> Vec<(String, u32, String)> {
