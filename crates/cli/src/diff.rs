@@ -56,10 +56,11 @@ pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
     let base = read(&args.base)?;
     let new = read(&args.new)?;
     let both_profiles = matches!((&base, &new), (Input::Profile { .. }, Input::Profile { .. }));
-    let options = GroupOptions { vendor_prefixes: args.vendor_prefixes.clone(), ..GroupOptions::default() };
-    if !both_profiles
-        && let (Some(b), Some(n)) = (groups_of(&base, &options), groups_of(&new, &options))
-    {
+    let options = GroupOptions {
+        vendor_prefixes: args.vendor_prefixes.clone(),
+        ..GroupOptions::default()
+    };
+    if !both_profiles && let (Some(b), Some(n)) = (groups_of(&base, &options), groups_of(&new, &options)) {
         if args.output.is_some() {
             bail!("-o writes pprof profiles; it needs two pprof profiles, not goroutine dumps");
         }
@@ -74,11 +75,11 @@ pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
         }
         return Ok(exit::CLEAN);
     }
-    match (&base, &new) {
+    match (base, new) {
         (Input::Profile { profile: b, .. }, Input::Profile { profile: n, .. }) => {
             let (mut report, difference) = profile_diff::diff(
-                (&base_path, b),
-                (&new_path, n),
+                (&base_path, &b),
+                (&new_path, *n),
                 args.sample_index.as_deref(),
                 args.top,
                 &args.vendor_prefixes,
@@ -97,6 +98,8 @@ pub fn run(args: &Args, out: &mut impl Write) -> anyhow::Result<u8> {
                 OutputFormat::Markdown => profile_diff::render_markdown(&report, out)?,
                 OutputFormat::Text => profile_diff::render_text(&report, out)?,
             }
+            // The command ends here: freeing a large profile one allocation at a time only costs time.
+            std::mem::forget((difference, b));
         }
         #[allow(unreachable_patterns)]
         _ => {

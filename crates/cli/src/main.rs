@@ -26,6 +26,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Profiles decode into hundreds of thousands of small vectors; mimalloc makes them cheap.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Finds, explains and helps fix memory, goroutine and resource leaks in Go services.
 #[derive(Parser)]
 #[command(name = "leakscope", version, about, long_about = None)]

@@ -52,19 +52,21 @@ pub struct ProfileDiff {
 }
 
 /// Computes `new − base` and ranks it; returns the difference profile too (for `-o`).
+/// `new` is consumed: its samples move into the difference instead of being copied.
 pub fn diff(
     base: (&str, &Profile),
-    new: (&str, &Profile),
+    new: (&str, Profile),
     sample_index: Option<&str>,
     top: usize,
     vendor_prefixes: &[String],
 ) -> anyhow::Result<(ProfileDiff, Profile)> {
-    let d = new.1.subtract(base.1)?;
     let index = new.1.sample_index(sample_index)?;
     let side = |(path, p): (&str, &Profile)| Side {
         path: path.to_string(),
         totals: p.totals().into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
     };
+    let (base_side, new_side, kind) = (side(base), side((new.0, &new.1)), profile_type(&new.1));
+    let d = new.1.subtract_owned(base.1)?;
     let mut sites = d.top_user_sites(index, vendor_prefixes);
     sites.sort_by(|a, b| b.flat.cmp(&a.flat).then_with(|| a.function.cmp(&b.function)));
     let user_sites = sites
@@ -97,9 +99,9 @@ pub fn diff(
         })
         .collect();
     let report = ProfileDiff {
-        profile_type: profile_type(new.1),
-        base: side(base),
-        new: side(new),
+        profile_type: kind,
+        base: base_side,
+        new: new_side,
         sample_index: d.sample_types[index].ty.clone(),
         unit: d.sample_types[index].unit.clone(),
         companion: d.companion_index(index).map(|c| d.sample_types[c].ty.clone()),

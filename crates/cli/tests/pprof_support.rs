@@ -232,7 +232,7 @@ pub fn compare_raw(f: &mut Failures, file: &std::path::Path) {
                 s.values.clone(),
                 s.locations
                     .iter()
-                    .map(|&l| profile.locations[l].address)
+                    .map(|&l| profile.locations[l as usize].address)
                     .collect(),
             )
         })

@@ -175,7 +175,10 @@ impl<'l> LegacyBuilder<'l> {
                     self.profile.locations.len() - 1
                 }
             };
-            locs.push(index);
+            locs.push(u32::try_from(index).map_err(|_| ParseError::TooMany {
+                what: "locations",
+                limit: u32::MAX as usize,
+            })?);
         }
         self.profile.samples.push(Sample {
             locations: locs,

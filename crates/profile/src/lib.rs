@@ -31,6 +31,7 @@ pub mod limits;
 pub mod pprof_decode;
 pub mod pprof_encode;
 pub mod pprof_proto;
+mod pprof_sample;
 pub mod profile;
 pub mod profile_merge;
 pub mod profile_top;

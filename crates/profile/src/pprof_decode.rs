@@ -56,44 +56,71 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 
 /// Decodes and validates a raw (not gzipped) profile.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Profile, ParseError> {
-    count_top_level(bytes, limits)?;
-    let raw = pb::Profile::decode(bytes).map_err(|e| ParseError::malformed(FORMAT, e.to_string()))?;
-    resolve(raw, limits)
+    let split = split_top_level(bytes, limits)?;
+    let raw = pb::Profile::decode(split.tables.as_slice())
+        .map_err(|e| ParseError::malformed(FORMAT, e.to_string()))?;
+    resolve(raw, &split.samples, limits)
 }
 
-/// Counts repeated top-level fields before decoding, so a profile with a
-/// billion empty samples is refused before it is allocated.
-fn count_top_level(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
+/// A profile's top-level fields: the sample messages (decoded by hand, see
+/// [`crate::pprof_sample`]) apart from everything else (decoded by prost).
+struct Split<'a> {
+    samples: Vec<&'a [u8]>,
+    tables: Vec<u8>,
+}
+
+/// Walks the top-level fields, counting repeated ones against the limits
+/// before anything is allocated for them, so a profile with a billion empty
+/// samples is refused up front.
+fn split_top_level<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Split<'a>, ParseError> {
     let mut counts = [0usize; 7];
+    let mut split = Split {
+        samples: Vec::new(),
+        tables: Vec::new(),
+    };
     let mut rest = bytes;
     while !rest.is_empty() {
         let offset = bytes.len() - rest.len();
         let bad = |what: &str| ParseError::malformed(FORMAT, format!("{what} at byte {offset}"));
         let (tag, n) = read_varint(rest).ok_or_else(|| bad("truncated field tag"))?;
+        let field_start = rest;
         rest = &rest[n..];
-        let skip = match tag & 7 {
-            0 => read_varint(rest).ok_or_else(|| bad("truncated varint"))?.1,
-            1 => 8,
+        let (header, len) = match tag & 7 {
+            0 => (0, read_varint(rest).ok_or_else(|| bad("truncated varint"))?.1),
+            1 => (0, 8),
             2 => {
                 let (len, n) = read_varint(rest).ok_or_else(|| bad("truncated length"))?;
-                usize::try_from(len)
-                    .ok()
-                    .and_then(|l| l.checked_add(n))
-                    .ok_or_else(|| bad("field length overflows"))?
+                (
+                    n,
+                    usize::try_from(len).map_err(|_| bad("field length overflows"))?,
+                )
             }
-            5 => 4,
+            5 => (0, 4),
             w => return Err(bad(&format!("invalid wire type {w}"))),
         };
-        if skip > rest.len() {
+        let end = header
+            .checked_add(len)
+            .ok_or_else(|| bad("field length overflows"))?;
+        if end > rest.len() {
             return Err(bad("field extends past the end of the data (truncated profile?)"));
         }
-        rest = &rest[skip..];
-        if let Some(c) = usize::try_from(tag >> 3).ok().and_then(|f| counts.get_mut(f)) {
+        let field = tag >> 3;
+        if field == 2 {
+            if tag & 7 != 2 {
+                return Err(bad("a sample that is not a message"));
+            }
+            limits.check_records("samples", split.samples.len() + 1)?;
+            split.samples.push(&rest[header..end]);
+        } else {
+            let whole = n + end;
+            split.tables.extend_from_slice(&field_start[..whole]);
+        }
+        rest = &rest[end..];
+        if let Some(c) = usize::try_from(field).ok().and_then(|f| counts.get_mut(f)) {
             *c += 1;
         }
     }
     for (field, what) in [
-        (2, "samples"),
         (3, "mappings"),
         (4, "locations"),
         (5, "functions"),
@@ -101,7 +128,12 @@ fn count_top_level(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
     ] {
         limits.check_records(what, counts[field])?;
     }
-    Ok(())
+    Ok(split)
+}
+
+/// Scans the top-level fields only (for format recognition).
+fn count_top_level(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
+    split_top_level(bytes, limits).map(|_| ())
 }
 
 /// A protobuf varint and its length in bytes.
@@ -116,8 +148,36 @@ fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
     None
 }
 
-/// Maps proto ids to table positions, refusing 0 and duplicates as pprof does.
-fn index_ids(kind: &str, ids: impl Iterator<Item = u64>) -> Result<HashMap<u64, usize>, ParseError> {
+/// Proto ids → table positions. Go numbers ids 1..=n in table order, which
+/// needs no map at all; anything else falls back to a hash map.
+enum IdIndex {
+    Dense(usize),
+    Map(HashMap<u64, usize>),
+}
+
+impl IdIndex {
+    fn get(&self, id: u64) -> Option<usize> {
+        match self {
+            IdIndex::Dense(n) => usize::try_from(id)
+                .ok()
+                .filter(|&i| i >= 1 && i <= *n)
+                .map(|i| i - 1),
+            IdIndex::Map(m) => m.get(&id).copied(),
+        }
+    }
+}
+
+/// Indexes ids, refusing 0 and duplicates as pprof does.
+fn index_ids(kind: &str, ids: impl Iterator<Item = u64> + Clone) -> Result<IdIndex, ParseError> {
+    let mut n = 0usize;
+    let mut dense = true;
+    for (i, id) in ids.clone().enumerate() {
+        n = i + 1;
+        dense &= u64::try_from(i + 1).is_ok_and(|want| want == id);
+    }
+    if dense {
+        return Ok(IdIndex::Dense(n));
+    }
     let mut map = HashMap::new();
     for (i, id) in ids.enumerate() {
         if id == 0 {
@@ -133,7 +193,7 @@ fn index_ids(kind: &str, ids: impl Iterator<Item = u64>) -> Result<HashMap<u64, 
             ));
         }
     }
-    Ok(map)
+    Ok(IdIndex::Map(map))
 }
 
 /// The string table, each entry checked for UTF-8.
@@ -179,7 +239,7 @@ impl Strings {
     }
 }
 
-fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
+fn resolve(raw: pb::Profile, raw_samples: &[&[u8]], limits: &Limits) -> Result<Profile, ParseError> {
     let strings = Strings::new(raw.string_table)?;
     let s = |i: i64, field: &str| strings.get(i, &|| field.to_string());
     let value_type = |v: &pb::ValueType, field: &str| -> Result<ValueType, ParseError> {
@@ -222,7 +282,7 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
     for l in raw.location {
         let mapping = match l.mapping_id {
             0 => None,
-            id => Some(*mapping_ids.get(&id).ok_or_else(|| {
+            id => Some(mapping_ids.get(id).ok_or_else(|| {
                 ParseError::malformed(
                     FORMAT,
                     format!("location {} refers to mapping {id}, which does not exist", l.id),
@@ -233,7 +293,7 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
         for line in &l.line {
             let function = match line.function_id {
                 0 => None,
-                id => Some(*function_ids.get(&id).ok_or_else(|| {
+                id => Some(function_ids.get(id).ok_or_else(|| {
                     ParseError::malformed(
                         FORMAT,
                         format!("location {} refers to function {id}, which does not exist", l.id),
@@ -255,46 +315,54 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
     }
 
     let n_types = raw.sample_type.len();
-    if n_types == 0 && !raw.sample.is_empty() {
+    if n_types == 0 && !raw_samples.is_empty() {
         return Err(ParseError::malformed(FORMAT, "samples but no sample types"));
     }
-    let mut samples = Vec::with_capacity(raw.sample.len());
-    for (i, sample) in raw.sample.into_iter().enumerate() {
-        if sample.value.len() != n_types {
+    let mut samples = Vec::with_capacity(raw_samples.len());
+    let mut ids = Vec::new();
+    for (i, bytes) in raw_samples.iter().enumerate() {
+        let sample = crate::pprof_sample::decode(bytes, &mut ids)
+            .map_err(|e| ParseError::malformed(FORMAT, format!("sample {i}: {e}")))?;
+        if sample.values.len() != n_types {
             return Err(ParseError::malformed(
                 FORMAT,
                 format!(
                     "sample {i} has {} values for {n_types} sample types",
-                    sample.value.len()
+                    sample.values.len()
                 ),
             ));
         }
-        if sample.location_id.len() > limits.max_stack_depth {
+        if ids.len() > limits.max_stack_depth {
             return Err(ParseError::TooMany {
                 what: "frames in one stack",
                 limit: limits.max_stack_depth,
             });
         }
-        let mut locs = Vec::with_capacity(sample.location_id.len());
-        for id in &sample.location_id {
-            locs.push(*location_ids.get(id).ok_or_else(|| {
-                ParseError::malformed(
-                    FORMAT,
-                    format!("sample {i} refers to location {id}, which does not exist"),
-                )
-            })?);
+        let mut locs = Vec::with_capacity(ids.len());
+        for &id in &ids {
+            locs.push(
+                location_ids
+                    .get(id)
+                    .and_then(|i| u32::try_from(i).ok())
+                    .ok_or_else(|| {
+                        ParseError::malformed(
+                            FORMAT,
+                            format!("sample {i} refers to location {id}, which does not exist"),
+                        )
+                    })?,
+            );
         }
-        let mut labels = Vec::with_capacity(sample.label.len());
-        for l in &sample.label {
-            let field = format!("a label of sample {i}");
-            let key = s(l.key, &field)?;
+        let mut labels = Vec::with_capacity(sample.labels.len());
+        for l in &sample.labels {
+            let field = || format!("a label of sample {i}");
+            let key = strings.get(l.key, &field)?;
             // As pprof: a string label wins; a numeric one needs a value or a unit.
             let value = if l.str != 0 {
-                LabelValue::Str(s(l.str, &field)?)
+                LabelValue::Str(strings.get(l.str, &field)?)
             } else if l.num != 0 || l.num_unit != 0 {
                 LabelValue::Num {
                     value: l.num,
-                    unit: s(l.num_unit, &field)?,
+                    unit: strings.get(l.num_unit, &field)?,
                 }
             } else {
                 continue;
@@ -303,7 +371,7 @@ fn resolve(raw: pb::Profile, limits: &Limits) -> Result<Profile, ParseError> {
         }
         samples.push(Sample {
             locations: locs,
-            values: sample.value,
+            values: sample.values,
             labels,
         });
     }

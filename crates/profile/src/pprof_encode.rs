@@ -56,7 +56,7 @@ pub fn encode(p: &Profile) -> Vec<u8> {
         .samples
         .iter()
         .map(|s| pb::Sample {
-            location_id: s.locations.iter().map(|&l| id(l)).collect(),
+            location_id: s.locations.iter().map(|&l| id(l as usize)).collect(),
             value: s.values.clone(),
             label: s
                 .labels

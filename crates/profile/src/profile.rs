@@ -117,8 +117,9 @@ pub struct Label {
 /// One measurement: a value per sample type at one stack.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Sample {
-    /// Indices into [`Profile::locations`], leaf first.
-    pub locations: Vec<usize>,
+    /// Indices into [`Profile::locations`], leaf first (`u32`: half the memory of
+    /// `usize` on the largest table of a profile).
+    pub locations: Vec<u32>,
     /// One value per [`Profile::sample_types`].
     pub values: Vec<i64>,
     /// Labels in input order.
@@ -196,7 +197,7 @@ impl Profile {
         sample
             .locations
             .iter()
-            .flat_map(move |&l| self.location_frames(l))
+            .flat_map(move |&l| self.location_frames(l as usize))
     }
 
     /// The frames of one location, innermost (inlined) first.

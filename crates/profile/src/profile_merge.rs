@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use crate::profile::{Function, Label, Line, Location, Mapping, Profile};
+use std::hash::BuildHasher;
+
+use crate::profile::{Function, Line, Location, Mapping, Profile, Sample};
 
 /// Two profiles that cannot be combined.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +37,10 @@ struct Merger {
     functions: HashMap<Function, usize>,
     mappings: HashMap<MappingKey, usize>,
     locations: HashMap<LocationKey, usize>,
-    samples: HashMap<(Vec<usize>, Vec<Label>), usize>,
+    /// Sample key hash → the last merged sample with that hash; `chain` links the others.
+    heads: HashMap<u64, usize>,
+    chain: Vec<usize>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 impl Merger {
@@ -54,11 +59,15 @@ impl Merger {
             functions: HashMap::new(),
             mappings: HashMap::new(),
             locations: HashMap::new(),
-            samples: HashMap::new(),
+            heads: HashMap::new(),
+            chain: Vec::new(),
+            hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
-    fn add(&mut self, p: &Profile, scale: i64) {
+    /// Merges `p`'s tables (mappings, functions, locations) and its metadata;
+    /// returns where each of its locations went.
+    fn add_tables(&mut self, p: &Profile) -> Vec<u32> {
         let out = &mut self.out;
         out.period = out.period.max(p.period);
         out.duration_nanos = out.duration_nanos.saturating_add(p.duration_nanos);
@@ -99,8 +108,7 @@ impl Merger {
                 })
             })
             .collect();
-        let location_map: Vec<usize> = p
-            .locations
+        p.locations
             .iter()
             .map(|l| {
                 let mapping = l.mapping.and_then(|m| mapping_map.get(m).copied());
@@ -122,7 +130,7 @@ impl Merger {
                     is_folded: l.is_folded,
                     lines,
                 };
-                *self.locations.entry(key).or_insert_with_key(|k| {
+                let index = *self.locations.entry(key).or_insert_with_key(|k| {
                     out.locations.push(Location {
                         mapping: k.mapping,
                         address: l.address,
@@ -130,35 +138,82 @@ impl Merger {
                         is_folded: l.is_folded,
                     });
                     out.locations.len() - 1
-                })
+                });
+                u32::try_from(index).unwrap_or(u32::MAX)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Adds `p` (borrowed: its samples are copied).
+    fn add(&mut self, p: &Profile, scale: i64) {
+        let location_map = self.add_tables(p);
+        self.reserve(p.samples.len());
         for s in &p.samples {
             if s.values.iter().all(|&v| v == 0) {
                 continue;
             }
-            let locs: Vec<usize> = s
-                .locations
-                .iter()
-                .filter_map(|&l| location_map.get(l).copied())
-                .collect();
-            let mut labels = s.labels.clone();
-            labels.sort();
-            let values = s.values.iter().map(|v| v.saturating_mul(scale));
-            match self.samples.get(&(locs.clone(), labels.clone())) {
-                Some(&i) => {
-                    for (acc, v) in out.samples[i].values.iter_mut().zip(values) {
-                        *acc = acc.saturating_add(v);
-                    }
+            let sample = Sample {
+                locations: s
+                    .locations
+                    .iter()
+                    .filter_map(|&l| location_map.get(l as usize).copied())
+                    .collect(),
+                values: s.values.clone(),
+                labels: s.labels.clone(),
+            };
+            self.insert(sample, scale);
+        }
+    }
+
+    /// Adds `p`, taking its samples: no sample is copied, its vectors are reused.
+    fn add_owned(&mut self, mut p: Profile, scale: i64) {
+        let location_map = self.add_tables(&p);
+        self.reserve(p.samples.len());
+        for mut sample in std::mem::take(&mut p.samples) {
+            if sample.values.iter().all(|&v| v == 0) {
+                continue;
+            }
+            for l in &mut sample.locations {
+                *l = location_map.get(*l as usize).copied().unwrap_or(u32::MAX);
+            }
+            self.insert(sample, scale);
+        }
+    }
+
+    /// Room for `n` more samples, so a large merge does not regrow its tables.
+    fn reserve(&mut self, n: usize) {
+        self.out.samples.reserve(n);
+        self.chain.reserve(n);
+        self.heads.reserve(n);
+    }
+
+    /// Adds one sample (locations already remapped) to the sample with the same
+    /// key, or appends it. Merged samples keep their labels sorted, so equal
+    /// label sets compare equal.
+    fn insert(&mut self, mut sample: Sample, scale: i64) {
+        sample.labels.sort();
+        for v in &mut sample.values {
+            *v = v.saturating_mul(scale);
+        }
+        let hash = self.hasher.hash_one((&sample.locations, &sample.labels));
+        let mut found = self.heads.get(&hash).copied();
+        while let Some(i) = found {
+            let candidate = &self.out.samples[i];
+            if candidate.locations == sample.locations && candidate.labels == sample.labels {
+                break;
+            }
+            found = self.chain.get(i).copied().filter(|&n| n != usize::MAX);
+        }
+        match found {
+            Some(i) => {
+                for (acc, v) in self.out.samples[i].values.iter_mut().zip(&sample.values) {
+                    *acc = acc.saturating_add(*v);
                 }
-                None => {
-                    out.samples.push(crate::profile::Sample {
-                        locations: locs.clone(),
-                        values: values.collect(),
-                        labels: s.labels.clone(),
-                    });
-                    self.samples.insert((locs, labels), out.samples.len() - 1);
-                }
+            }
+            None => {
+                self.out.samples.push(sample);
+                let i = self.out.samples.len() - 1;
+                self.chain.push(self.heads.insert(hash, i).unwrap_or(usize::MAX));
             }
         }
     }
@@ -219,6 +274,16 @@ impl Profile {
         self.check_compatible(base)?;
         let mut m = Merger::new(self);
         m.add(self, 1);
+        m.add(base, -1);
+        Ok(m.finish())
+    }
+
+    /// Like [`Profile::subtract`], consuming `self` so its samples move into
+    /// the result instead of being copied (most of a large diff's memory).
+    pub fn subtract_owned(self, base: &Profile) -> Result<Profile, MergeError> {
+        self.check_compatible(base)?;
+        let mut m = Merger::new(&self);
+        m.add_owned(self, 1);
         m.add(base, -1);
         Ok(m.finish())
     }

@@ -2,6 +2,7 @@
 //! (as `go tool pprof -top` computes them), top user-code sites and top stacks.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 
 use crate::attribution::is_user_function;
 use crate::profile::{Frame, Profile};
@@ -93,28 +94,33 @@ impl Profile {
     /// Every function with its flat and cum value, ordered as `pprof -top`
     /// orders them (largest |flat|, then name, then largest |cum|).
     pub fn top_functions(&self, index: usize) -> Vec<FunctionTotal> {
-        let mut nodes: HashMap<NodeKey<'_>, (i64, i64, usize)> = HashMap::new();
+        let nodes = FrameNodes::new(self);
+        let mut acc = vec![(0i64, 0i64, usize::MAX); nodes.names.len()];
         for (si, s) in self.samples.iter().enumerate() {
             let v = s.values.get(index).copied().unwrap_or(0);
             if v == 0 {
                 continue;
             }
-            for (fi, frame) in self.frames(s).enumerate() {
-                let node = nodes
-                    .entry(NodeKey::of(self, &frame))
-                    .or_insert((0, 0, usize::MAX));
-                if fi == 0 {
-                    node.0 = node.0.saturating_add(v);
-                }
-                if node.2 != si {
-                    node.2 = si;
-                    node.1 = node.1.saturating_add(v);
+            let mut first = true;
+            for &l in &s.locations {
+                for &n in nodes.of_location(l as usize) {
+                    let node = &mut acc[n];
+                    if first {
+                        node.0 = node.0.saturating_add(v);
+                        first = false;
+                    }
+                    if node.2 != si {
+                        node.2 = si;
+                        node.1 = node.1.saturating_add(v);
+                    }
                 }
             }
         }
-        let mut rows: Vec<FunctionTotal> = nodes
+        let mut rows: Vec<FunctionTotal> = acc
             .into_iter()
-            .map(|(k, (flat, cum, _))| FunctionTotal {
+            .zip(nodes.names)
+            .filter(|((_, _, seen), _)| *seen != usize::MAX)
+            .map(|((flat, cum, _), k)| FunctionTotal {
                 name: k.name(),
                 flat,
                 cum,
@@ -134,50 +140,70 @@ impl Profile {
     /// inlined frames included) and sums per function, largest |flat| first.
     pub fn top_user_sites(&self, index: usize, vendor_prefixes: &[String]) -> Vec<SiteTotal> {
         let companion = self.companion_index(index);
-        let mut user_cache: HashMap<&str, bool> = HashMap::new();
-        let mut sites: HashMap<&str, SiteAcc<'_>> = HashMap::new();
+        // One site per function name; functions and their user flag resolved once.
+        let mut site_of_name: HashMap<&str, usize> = HashMap::new();
+        let mut sites: Vec<SiteAcc<'_>> = Vec::new();
+        let function_site: Vec<usize> = self
+            .functions
+            .iter()
+            .map(|f| {
+                *site_of_name.entry(f.name.as_str()).or_insert_with(|| {
+                    let user = is_user_function(&f.name, vendor_prefixes);
+                    sites.push(SiteAcc::new(&f.name, &f.filename, user));
+                    sites.len() - 1
+                })
+            })
+            .collect();
+        let unsymbolized = sites.len();
+        sites.push(SiteAcc::new("", "", false));
         for (si, s) in self.samples.iter().enumerate() {
             let v = s.values.get(index).copied().unwrap_or(0);
             let c = companion.and_then(|c| s.values.get(c).copied()).unwrap_or(0);
             if v == 0 && c == 0 {
                 continue;
             }
-            let mut attributed: Option<Frame<'_>> = None;
-            let mut leaf: Option<Frame<'_>> = None;
-            for frame in self.frames(s) {
-                leaf.get_or_insert(frame);
-                if frame.function.is_empty() {
+            let mut attributed: Option<(usize, i64)> = None;
+            let mut leaf: Option<(usize, i64)> = None;
+            for &l in &s.locations {
+                let Some(loc) = self.locations.get(l as usize) else {
                     continue;
+                };
+                if loc.lines.is_empty() {
+                    leaf.get_or_insert((unsymbolized, 0));
                 }
-                let user = *user_cache
-                    .entry(frame.function)
-                    .or_insert_with(|| is_user_function(frame.function, vendor_prefixes));
-                if user && attributed.is_none() {
-                    attributed = Some(frame);
-                }
-                let acc = sites
-                    .entry(frame.function)
-                    .or_insert_with(|| SiteAcc::new(frame, user));
-                if acc.last_sample != si {
-                    acc.last_sample = si;
-                    acc.cum = acc.cum.saturating_add(v);
+                for line in &loc.lines {
+                    let site = line
+                        .function
+                        .and_then(|f| function_site.get(f).copied())
+                        .unwrap_or(unsymbolized);
+                    leaf.get_or_insert((site, line.line));
+                    if site == unsymbolized {
+                        continue;
+                    }
+                    let acc = &mut sites[site];
+                    if acc.user && attributed.is_none() {
+                        attributed = Some((site, line.line));
+                    }
+                    if acc.last_sample != si {
+                        acc.last_sample = si;
+                        acc.cum = acc.cum.saturating_add(v);
+                    }
                 }
             }
-            let Some(site) = attributed.or(leaf) else { continue };
-            let user = attributed.is_some();
-            let acc = sites
-                .entry(site.function)
-                .or_insert_with(|| SiteAcc::new(site, user));
+            let Some((site, line)) = attributed.or(leaf) else {
+                continue;
+            };
+            let acc = &mut sites[site];
             acc.attributed = true;
             acc.flat = acc.flat.saturating_add(v);
             acc.flat_companion = acc.flat_companion.saturating_add(c);
-            let line = acc.lines.entry(site.line).or_insert(0);
+            let line = acc.lines.entry(line).or_insert(0);
             *line = line.saturating_add(v);
         }
         let mut rows: Vec<SiteTotal> = sites
             .into_iter()
-            .filter(|(_, a)| a.attributed)
-            .map(|(name, a)| {
+            .filter(|a| a.attributed)
+            .map(|a| {
                 let mut lines: Vec<(i64, i64)> = a.lines.into_iter().collect();
                 lines.sort_by(|x, y| {
                     y.1.saturating_abs()
@@ -185,10 +211,10 @@ impl Profile {
                         .then(x.0.cmp(&y.0))
                 });
                 SiteTotal {
-                    function: if name.is_empty() {
+                    function: if a.name.is_empty() {
                         "(unsymbolized)".to_string()
                     } else {
-                        name.to_string()
+                        a.name.to_string()
                     },
                     file: a.file.to_string(),
                     user: a.user,
@@ -212,32 +238,68 @@ impl Profile {
     /// largest |value| first.
     pub fn top_stacks(&self, index: usize) -> Vec<StackTotal> {
         let companion = self.companion_index(index);
-        let mut stacks: HashMap<Vec<(&str, i64, u64)>, StackTotal> = HashMap::new();
+        // Locations that print the same frames (function and line) are one key.
+        let mut frame_ids: HashMap<Vec<(Option<&str>, i64, u64)>, u32> = HashMap::new();
+        let location_key: Vec<u32> = self
+            .locations
+            .iter()
+            .map(|l| {
+                let key: Vec<(Option<&str>, i64, u64)> = if l.lines.is_empty() {
+                    vec![(None, 0, l.address)]
+                } else {
+                    l.lines
+                        .iter()
+                        .map(|ln| {
+                            let f = ln
+                                .function
+                                .and_then(|f| self.functions.get(f))
+                                .map(|f| f.name.as_str());
+                            (f, ln.line, 0)
+                        })
+                        .collect()
+                };
+                let next = u32::try_from(frame_ids.len()).unwrap_or(u32::MAX);
+                *frame_ids.entry(key).or_insert(next)
+            })
+            .collect();
+        // Rows are found by the hash of their key; the key itself is never stored:
+        // it is recomputed from a row's first sample when hashes collide.
+        let hasher = std::collections::hash_map::RandomState::new();
+        let mut heads: HashMap<u64, usize> = HashMap::new();
+        let mut chain: Vec<usize> = Vec::new();
+        let mut stacks: Vec<StackTotal> = Vec::new();
         for (si, s) in self.samples.iter().enumerate() {
             let v = s.values.get(index).copied().unwrap_or(0);
             let c = companion.and_then(|c| s.values.get(c).copied());
             if v == 0 && c.unwrap_or(0) == 0 {
                 continue;
             }
-            let key = self
-                .frames(s)
-                .map(|f| {
-                    (
-                        f.function,
-                        f.line,
-                        if f.function.is_empty() { f.address } else { 0 },
-                    )
-                })
-                .collect();
-            let row = stacks.entry(key).or_insert(StackTotal {
-                value: 0,
-                companion: c.map(|_| 0),
-                sample: si,
+            let hash = {
+                let mut h = hasher.build_hasher();
+                stack_key(s, &location_key).for_each(|k| h.write_u32(k));
+                h.finish()
+            };
+            let mut found = heads.get(&hash).copied();
+            while let Some(r) = found {
+                if stack_key(&self.samples[stacks[r].sample], &location_key).eq(stack_key(s, &location_key)) {
+                    break;
+                }
+                found = chain.get(r).copied().filter(|&n| n != usize::MAX);
+            }
+            let r = found.unwrap_or_else(|| {
+                stacks.push(StackTotal {
+                    value: 0,
+                    companion: c.map(|_| 0),
+                    sample: si,
+                });
+                chain.push(heads.insert(hash, stacks.len() - 1).unwrap_or(usize::MAX));
+                stacks.len() - 1
             });
+            let row = &mut stacks[r];
             row.value = row.value.saturating_add(v);
             row.companion = row.companion.map(|x| x.saturating_add(c.unwrap_or(0)));
         }
-        let mut rows: Vec<StackTotal> = stacks.into_values().collect();
+        let mut rows = stacks;
         rows.sort_by(|a, b| {
             b.value
                 .saturating_abs()
@@ -245,6 +307,52 @@ impl Profile {
                 .then(a.sample.cmp(&b.sample))
         });
         rows
+    }
+}
+
+/// A sample's stack as frame-key ids (see [`Profile::top_stacks`]).
+fn stack_key<'a>(s: &'a crate::profile::Sample, location_key: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    s.locations
+        .iter()
+        .map(|&l| location_key.get(l as usize).copied().unwrap_or(u32::MAX))
+}
+
+/// The pprof graph nodes (function granularity) of every location's frames,
+/// computed once so the per-sample loops index arrays instead of hashing names.
+struct FrameNodes<'a> {
+    /// Node keys by node id.
+    names: Vec<NodeKey<'a>>,
+    /// `starts[l]..starts[l + 1]` indexes `nodes` for location `l`, innermost frame first.
+    starts: Vec<usize>,
+    nodes: Vec<usize>,
+}
+
+impl<'a> FrameNodes<'a> {
+    fn new(p: &'a Profile) -> FrameNodes<'a> {
+        let mut ids: HashMap<NodeKey<'a>, usize> = HashMap::new();
+        let mut names = Vec::new();
+        let mut starts = Vec::with_capacity(p.locations.len() + 1);
+        let mut nodes = Vec::new();
+        for index in 0..p.locations.len() {
+            starts.push(nodes.len());
+            for frame in p.location_frames(index) {
+                let key = NodeKey::of(p, &frame);
+                let id = *ids.entry(key).or_insert_with(|| {
+                    names.push(key);
+                    names.len() - 1
+                });
+                nodes.push(id);
+            }
+        }
+        starts.push(nodes.len());
+        FrameNodes { names, starts, nodes }
+    }
+
+    fn of_location(&self, l: usize) -> &[usize] {
+        match (self.starts.get(l), self.starts.get(l + 1)) {
+            (Some(&a), Some(&b)) => &self.nodes[a..b],
+            _ => &[],
+        }
     }
 }
 
@@ -280,6 +388,7 @@ impl<'a> NodeKey<'a> {
 
 /// Running sums for one function in [`Profile::top_user_sites`].
 struct SiteAcc<'a> {
+    name: &'a str,
     file: &'a str,
     user: bool,
     attributed: bool,
@@ -291,9 +400,10 @@ struct SiteAcc<'a> {
 }
 
 impl<'a> SiteAcc<'a> {
-    fn new(frame: Frame<'a>, user: bool) -> SiteAcc<'a> {
+    fn new(name: &'a str, file: &'a str, user: bool) -> SiteAcc<'a> {
         SiteAcc {
-            file: frame.file,
+            name,
+            file,
             user,
             attributed: false,
             flat: 0,
