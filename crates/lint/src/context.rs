@@ -52,6 +52,10 @@ pub struct FileCtx<'a> {
     pub godebug: &'a [String],
     /// Every file of the package (this one included), for declarations in sibling files.
     pub package_files: &'a [&'a SourceFile],
+    /// Every node of the file in source order, collected once so that each
+    /// rule's `nodes_of_kind` is a scan of a slice, not a tree walk (empty:
+    /// walk the tree, as for a sibling file's context).
+    pub all_nodes: &'a [Node<'a>],
 }
 
 impl<'a> FileCtx<'a> {
@@ -73,17 +77,30 @@ impl<'a> FileCtx<'a> {
     /// Every function declaration, method and function literal of the file,
     /// skipping those containing syntax errors (their shape cannot be trusted).
     pub fn functions(&self) -> impl Iterator<Item = Node<'a>> {
-        syntax::descendants(self.root()).filter(|n| syntax::is_function(*n) && !n.has_error())
+        self.all().filter(|n| syntax::is_function(*n) && !n.has_error())
     }
 
     /// Every node of `kind` in the file.
     pub fn nodes_of_kind(&self, kind: &'static str) -> impl Iterator<Item = Node<'a>> {
-        syntax::descendants(self.root()).filter(move |n| n.kind() == kind)
+        self.all().filter(move |n| n.kind() == kind)
+    }
+
+    /// Every node, from the cache when there is one.
+    fn all(&self) -> Box<dyn Iterator<Item = Node<'a>> + 'a> {
+        if self.all_nodes.is_empty() {
+            Box::new(syntax::descendants(self.root()))
+        } else {
+            Box::new(self.all_nodes.iter().copied())
+        }
     }
 
     /// The same context for another file of the package.
     pub fn for_file(&self, file: &'a SourceFile) -> FileCtx<'a> {
-        FileCtx { file, ..*self }
+        FileCtx {
+            file,
+            all_nodes: &[],
+            ..*self
+        }
     }
 
     /// The declaration of the package-level function `name` (in any file of

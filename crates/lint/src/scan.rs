@@ -175,6 +175,8 @@ fn scan_dir(
     for files in packages.values() {
         let facts = PackageFacts::build(files);
         for file in files {
+            let nodes: Vec<tree_sitter::Node<'_>> =
+                crate::syntax::descendants(file.tree.root_node()).collect();
             let ctx = FileCtx {
                 file,
                 package: &facts,
@@ -182,6 +184,7 @@ fn scan_dir(
                 go_version,
                 godebug: &godebug,
                 package_files: files,
+                all_nodes: &nodes,
             };
             let suppressions = Suppressions::parse(&file.src);
             let mut found = Vec::new();

@@ -19,6 +19,7 @@ fn leak_of(body: &str) -> Option<Leak> {
         go_version: None,
         godebug: &[],
         package_files: &files,
+        all_nodes: &[],
     };
     let call = descendants(ctx.root())
         .find(|n| n.kind() == "call_expression" && ctx.text(*n).starts_with("os.Open"))
