@@ -11,57 +11,14 @@ use crate::finding::Finding;
 use crate::flow::{self, Resource};
 use crate::syntax::{self, descendants};
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/client-per-request.md`.
 pub struct ClientPerRequest;
 
 const ID: &str = "client-per-request";
 
-const DOC: &str = r#"## What it does
-Finds connection pools created on a request path (in an HTTP handler, in a function a handler
-calls, or in a loop): `http.Transport` values (`&http.Transport{...}`, `new(http.Transport)`,
-`.Clone()` of one), also when wrapped in an `http.Client`, and `sql.Open`/`sql.OpenDB` handles that
-are not closed on every path. An `http.Client` without its own `Transport` shares
-`http.DefaultTransport` and is not reported; neither is a Transport with `DisableKeepAlives: true`
-or whose `CloseIdleConnections` is called, nor one stored in a field or package variable (lazy
-initialisation).
-
-## Why is this bad?
-Each `Transport` keeps its own pool of idle keep-alive connections, each with a read and a write
-goroutine; each `sql.DB` keeps its own connection pool. Created per request and dropped, their idle
-connections stay open until the server times them out: sockets, goroutines and buffers pile up,
-and no connection is ever reused.
-
-## Example
-```go
-func handler(w http.ResponseWriter, r *http.Request) {
-    client := &http.Client{Transport: &http.Transport{MaxIdleConns: 10}}
-    resp, err := client.Get(backend)
-    ...
-}
-```
-
-## Use instead
-```go
-var client = &http.Client{Transport: &http.Transport{MaxIdleConns: 10}}
-
-func handler(w http.ResponseWriter, r *http.Request) {
-    resp, err := client.Get(backend)
-    ...
-}
-```
-
-## References
-- https://pkg.go.dev/net/http#Transport ("Transports should be reused instead of created as needed")
-- https://pkg.go.dev/database/sql#Open ("The returned DB ... should be shared")
-"#;
-
 impl Rule for ClientPerRequest {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -7,51 +7,10 @@ use crate::context::FileCtx;
 use crate::finding::Finding;
 use crate::syntax;
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/file-not-closed.md`.
 pub struct FileNotClosed;
 
 const ID: &str = "file-not-closed";
-
-const DOC: &str = r#"## What it does
-Finds `*os.File`s (`os.Open`, `os.Create`, `os.OpenFile`, `os.CreateTemp`), network connections
-(`net.Dial*`, `tls.Dial`, `Dialer.Dial*`, `Listener.Accept`) and listeners (`net.Listen*`) that are
-not closed on some path from where they are opened to where the function returns, and results that
-are discarded outright.
-
-## Why is this bad?
-Each holds a file descriptor. The runtime closes an `*os.File` or a `net.Conn` only when the garbage
-collector finds it unreachable, which may be much later or never (if it stays referenced), so a
-service that leaks one per request runs out of descriptors ("too many open files") or keeps
-sockets in CLOSE_WAIT.
-
-## Example
-```go
-f, err := os.Open(path)
-if err != nil {
-    return err
-}
-if info, _ := f.Stat(); info.Size() == 0 {
-    return errEmpty // f leaks here
-}
-defer f.Close()
-```
-
-## Use instead
-```go
-f, err := os.Open(path)
-if err != nil {
-    return err
-}
-defer f.Close()
-```
-Returning the file, storing it in a struct that closes it, or passing it to a function that closes
-it (including one named like `closeFile`, or listed in `leakscope.toml` `ownership-functions`) all
-count as handing it off.
-
-## References
-- https://pkg.go.dev/os#File.Close
-- https://pkg.go.dev/net#Conn
-"#;
 
 const OS_OPEN: &[&str] = &["Open", "Create", "OpenFile", "CreateTemp", "OpenInRoot"];
 const NET_OPEN: &[&str] = &[
@@ -75,10 +34,6 @@ const TLS_OPEN: &[&str] = &["Dial", "DialWithDialer", "Listen"];
 impl Rule for FileNotClosed {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

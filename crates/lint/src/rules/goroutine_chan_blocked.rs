@@ -10,55 +10,14 @@ use crate::finding::Finding;
 use crate::flow::{self, Resource};
 use crate::syntax::{self, descendants, named_children, unparen};
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/goroutine-chan-blocked.md`.
 pub struct GoroutineChanBlocked;
 
 const ID: &str = "goroutine-chan-blocked";
 
-const DOC: &str = r#"## What it does
-Follows each `go` statement whose goroutine sends on (or receives from) a channel made by the
-spawning function, and walks the spawning function from the `go` statement to its exits. It reports
-a path on which the spawner returns without serving the goroutine: for a send on an *unbuffered*
-channel, without receiving (a `select` that takes its timeout or `ctx.Done()` case, an early
-`return`, a receive loop that returns on the first error while other senders are still running);
-for a receive, without sending or closing.
-
-## Why is this bad?
-A goroutine blocked on a channel nobody will ever serve is never collected: its stack and
-everything it references stay until the process exits. When the pattern is on a request path
-(timeouts are exactly when it triggers), goroutines pile up under load.
-
-## Example
-```go
-results := make(chan string)
-go func() { results <- slowLookup(key) }()
-select {
-case v := <-results:
-    return v, nil
-case <-ctx.Done():
-    return "", ctx.Err() // the sender blocks forever
-}
-```
-
-## Use instead
-```go
-results := make(chan string, 1) // the send always completes
-```
-For several senders, a buffer as large as the number of senders, or keep receiving (or cancel the
-senders through a context) before returning.
-
-## References
-- https://go.dev/blog/pipelines
-- https://go.dev/wiki/CommonMistakes
-"#;
-
 impl Rule for GoroutineChanBlocked {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -11,43 +11,10 @@ use crate::finding::Finding;
 use crate::flow::{self, Resource};
 use crate::syntax;
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/goroutine-ctx-never-cancelled.md`.
 pub struct GoroutineCtxNeverCancelled;
 
 const ID: &str = "goroutine-ctx-never-cancelled";
-
-const DOC: &str = r#"## What it does
-Finds `context.WithCancel`, `WithTimeout`, `WithDeadline` (and their `Cause` variants) whose cancel
-function is discarded or not called (nor handed off: deferred, returned, stored, passed to
-`t.Cleanup`…) on some path. It also follows the package's own constructors that create such a
-context and return a value whose `Close`/`Cancel`/`Stop` method cancels it: that value must be
-closed on every path too.
-
-## Why is this bad?
-A child context stays registered with its parent until cancelled, and every goroutine waiting on
-`ctx.Done()` keeps waiting. With a long-lived parent (the server's base context,
-`context.Background()`), each request that forgets to cancel leaks the context and its goroutines
-for the life of the process; `WithTimeout` leaks them until the timer fires.
-
-## Example
-```go
-ctx, cancel := context.WithTimeout(parent, time.Second)
-if cached, ok := cache[key]; ok {
-    return cached // cancel never called on this path
-}
-defer cancel()
-```
-
-## Use instead
-```go
-ctx, cancel := context.WithTimeout(parent, time.Second)
-defer cancel()
-```
-
-## References
-- https://pkg.go.dev/context#WithCancel
-- https://pkg.go.dev/golang.org/x/tools/go/analysis/passes/lostcancel
-"#;
 
 const CTORS: &[&str] = &[
     "WithCancel",
@@ -64,10 +31,6 @@ const CLOSERS: &[&str] = &["Close", "Cancel", "Stop", "Shutdown", "Release"];
 impl Rule for GoroutineCtxNeverCancelled {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -9,49 +9,14 @@ use crate::finding::Finding;
 use crate::flow::{self, Resource};
 use crate::syntax::{self, descendants};
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/goroutine-lock-stuck.md`.
 pub struct GoroutineLockStuck;
 
 const ID: &str = "goroutine-lock-stuck";
 
-const DOC: &str = r#"## What it does
-Finds `mu.Lock()` / `mu.RLock()` calls after which some path leaves the function (an early
-`return`, a `continue` to the next iteration) without the matching `Unlock` / `RUnlock`.
-Functions that return holding the lock by design are recognised when they say so: names starting
-with `lock`/`acquire`, or returning the unlock function or the locked value.
-
-## Why is this bad?
-A mutex left locked is never unlocked by the runtime. Every goroutine that later calls `Lock` on it
-parks forever (`sync.Mutex.Lock` wait reason), typically one per request, and with them whatever
-they hold.
-
-## Example
-```go
-a.mu.Lock()
-if a.balance+amount < 0 {
-    return errInsufficientFunds // a.mu stays locked
-}
-a.balance += amount
-a.mu.Unlock()
-```
-
-## Use instead
-```go
-a.mu.Lock()
-defer a.mu.Unlock()
-```
-
-## References
-- https://pkg.go.dev/sync#Mutex
-"#;
-
 impl Rule for GoroutineLockStuck {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -10,64 +10,14 @@ use crate::finding::Finding;
 use crate::flow;
 use crate::syntax::{self, descendants_in_function, named_children};
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/goroutine-select-forever.md`.
 pub struct GoroutineSelectForever;
 
 const ID: &str = "goroutine-select-forever";
 
-const DOC: &str = r#"## What it does
-Finds `go` statements whose goroutine can never finish: its body parks in `select {}`, or loops in a
-`for { }` (or `for range ticker.C` / `time.Tick`) that has no `return`, no `break` out of it and no
-terminating call. `select {}` is reported wherever the goroutine is started (except from
-`main`/`init`); exit-less loops when the goroutine is started per request (in an HTTP handler or a
-function it calls) or in a loop, since a single background loop per process is a daemon, not a
-leak.
-
-## Why is this bad?
-Such a goroutine lives until the process exits, with its stack and everything it references. Start
-one per request and the goroutine count grows without bound.
-
-## Example
-```go
-go func() {
-    for {
-        select {
-        case ev := <-events:
-            handle(ev)
-        case <-tick.C:
-            flush()
-        }
-    }
-}()
-```
-
-## Use instead
-```go
-go func() {
-    for {
-        select {
-        case ev := <-events:
-            handle(ev)
-        case <-tick.C:
-            flush()
-        case <-ctx.Done():
-            return
-        }
-    }
-}()
-```
-
-## References
-- https://go.dev/blog/pipelines (explicit cancellation)
-"#;
-
 impl Rule for GoroutineSelectForever {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -10,57 +10,14 @@ use crate::finding::Finding;
 use crate::flow::{self, Resource};
 use crate::syntax::{self, descendants};
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/goroutine-waitgroup-stuck.md`.
 pub struct GoroutineWaitgroupStuck;
 
 const ID: &str = "goroutine-waitgroup-stuck";
 
-const DOC: &str = r#"## What it does
-Finds goroutines started with `go` that call `wg.Done()` on some paths but can return without it
-(an early `return` on error before a trailing `wg.Done()`), and `wg.Add(n)` calls in a function
-that waits on `wg` while nothing ever calls `wg.Done()`.
-
-## Why is this bad?
-`wg.Wait()` returns only when the counter reaches zero. One missed `Done` blocks the waiting
-goroutine forever, together with everything it holds (often a request handler, its connection and
-the goroutine that would close a results channel).
-
-## Example
-```go
-go func() {
-    res, err := work()
-    if err != nil {
-        return // wg.Done() never runs
-    }
-    results <- res
-    wg.Done()
-}()
-```
-
-## Use instead
-```go
-go func() {
-    defer wg.Done()
-    res, err := work()
-    if err != nil {
-        return
-    }
-    results <- res
-}()
-```
-Or use `wg.Go(func() { ... })` (Go 1.25+), which cannot forget `Done`.
-
-## References
-- https://pkg.go.dev/sync#WaitGroup
-"#;
-
 impl Rule for GoroutineWaitgroupStuck {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

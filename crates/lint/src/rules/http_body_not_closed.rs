@@ -9,61 +9,16 @@ use crate::context::FileCtx;
 use crate::finding::Finding;
 use crate::syntax;
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/http-body-not-closed.md`.
 pub struct HttpBodyNotClosed;
 
 const ID: &str = "http-body-not-closed";
-
-const DOC: &str = r#"## What it does
-Finds HTTP responses (`http.Get/Post/Head/PostForm`, `client.Do/Get/Post/Head/PostForm`,
-`transport.RoundTrip`) whose `Body` is not closed on some path from the call to the function's
-exit, and responses that are discarded.
-
-## Why is this bad?
-Until the body is closed, the connection cannot go back to the `Transport`'s idle pool and its
-`persistConn` read and write goroutines stay alive. One leaked body per request means one socket,
-two goroutines and their buffers per request, until the server closes the connection.
-
-## Example
-```go
-resp, err := http.Get(url)
-if err != nil {
-    return err
-}
-if resp.StatusCode != http.StatusOK {
-    return fmt.Errorf("status %d", resp.StatusCode) // body leaks here
-}
-defer resp.Body.Close()
-```
-
-## Use instead
-```go
-resp, err := http.Get(url)
-if err != nil {
-    return err
-}
-defer resp.Body.Close()
-if resp.StatusCode != http.StatusOK {
-    return fmt.Errorf("status %d", resp.StatusCode)
-}
-```
-Returning the response, storing it, or passing it (or its body) to a function that closes it
-counts as handing it off. On the `err != nil` path the response is nil and needs no close.
-
-## References
-- https://pkg.go.dev/net/http#Client.Do
-- https://pkg.go.dev/net/http#Response
-"#;
 
 const PKG_FUNCS: &[&str] = &["Get", "Post", "Head", "PostForm"];
 
 impl Rule for HttpBodyNotClosed {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {

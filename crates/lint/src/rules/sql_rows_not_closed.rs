@@ -9,61 +9,14 @@ use crate::context::FileCtx;
 use crate::finding::Finding;
 use crate::syntax;
 
-/// See [`DOC`].
+/// The rule; its doc is `leakscope_rules` `docs/sql-rows-not-closed.md`.
 pub struct SqlRowsNotClosed;
 
 const ID: &str = "sql-rows-not-closed";
 
-const DOC: &str = r#"## What it does
-Finds `*sql.Rows` (`Query`, `QueryContext`), `*sql.Stmt` (`Prepare`, `PrepareContext`),
-`*sql.Conn` (`db.Conn`) and `*sql.Tx` (`Begin`, `BeginTx`) that are not closed (rows, statements,
-connections) or committed/rolled back (transactions) on some path to the function's exit.
-
-## Why is this bad?
-Open rows and transactions each hold one of the pool's connections; a dedicated `Conn` holds one
-until closed. Leak a few and every later query waits for a free connection (or, without
-`SetMaxOpenConns`, opens more until the database refuses). A prepared statement keeps server-side
-state on every connection it was used on.
-
-Rows iterated to the end (`for rows.Next() {}` that ends because `Next` returned false) are closed
-by `database/sql` itself, so that path is not reported; an early `return` or `break` out of the
-loop is.
-
-## Example
-```go
-rows, err := db.QueryContext(ctx, q)
-if err != nil {
-    return err
-}
-for rows.Next() {
-    if err := rows.Scan(&id); err != nil {
-        return err // rows leak here
-    }
-}
-```
-
-## Use instead
-```go
-rows, err := db.QueryContext(ctx, q)
-if err != nil {
-    return err
-}
-defer rows.Close()
-```
-For transactions, `defer tx.Rollback()` right after `Begin` (a no-op after `Commit`).
-
-## References
-- https://pkg.go.dev/database/sql#Rows.Close
-- https://go.dev/doc/database/querying#multiple_rows
-"#;
-
 impl Rule for SqlRowsNotClosed {
     fn id(&self) -> &'static str {
         ID
-    }
-
-    fn doc(&self) -> &'static str {
-        DOC
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {
