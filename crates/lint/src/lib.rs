@@ -21,10 +21,10 @@
 //! # Adding a rule
 //! 1. The id must exist in `crates/rules` (`leakscope_rules::RULES`).
 //! 2. Create `src/rules/<id_with_underscores>.rs` with a unit struct that
-//!    implements [`rules::Rule`]: `id()`, `doc()` (markdown with `## What it
-//!    does`, `## Why is this bad?`, `## Example`, `## Use instead`,
-//!    `## References`), and `check(ctx, out)`, which returns early when the
-//!    file cannot match (e.g. `if !ctx.file.imports_path("sync") { return }`).
+//!    implements [`rules::Rule`]: `id()` and `check(ctx, out)`, which returns
+//!    early when the file cannot match (e.g. `if !ctx.file.imports_path("sync")
+//!    { return }`). `doc()` defaults to the rule's doc in `crates/rules/docs/`
+//!    (what `leakscope explain` prints); do not write a second copy.
 //!    Use [`FileCtx::finding`] to build findings: message = what leaks, naming
 //!    the variable and the path (`flow::Leak::describe`); the help line
 //!    pointing to `leakscope explain RULE` is added by the renderers.
