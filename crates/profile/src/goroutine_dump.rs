@@ -187,7 +187,8 @@ impl DumpParser {
                 partial_goroutine: None,
             });
         }
-        if self.goroutines.is_empty() && truncation.is_none() {
+        // Not a single whole goroutine: this is not a dump (a lone header line in a log, say).
+        if self.goroutines.is_empty() {
             return Ok(None);
         }
         let kind = if self.other_lines == 0 && !self.crash_headers {
