@@ -3,6 +3,7 @@
 //! a hang. A dump cut short the way the runtime cuts it is not an error: it is
 //! read, with a warning. The inputs are real pages and dumps captured from a
 //! corpus program by this test, then cut, corrupted or inflated.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

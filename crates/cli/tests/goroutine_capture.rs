@@ -7,6 +7,7 @@
 //! The service's own load generator is slowed to one tick per 1000 s and the
 //! test sends the leaking requests itself, so the goroutine set is still
 //! between captures. Needs Go on PATH.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failed unwrap is a failed test
 
 #[allow(dead_code)]
 mod pprof_support;

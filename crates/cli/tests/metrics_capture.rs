@@ -2,6 +2,7 @@
 //! its `/metrics` page (client_golang), its `/debug/vars` (expvar) and its
 //! `GODEBUG=gctrace=1` stderr, checked against the program's own goroutine
 //! profile, `/proc` and MemStats at the same moment. Needs Go on PATH.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failed unwrap is a failed test
 
 #[allow(dead_code)]
 mod pprof_support;
