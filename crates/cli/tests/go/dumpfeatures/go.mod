@@ -1,0 +1,3 @@
+module leakscope.dev/tests/dumpfeatures
+
+go 1.26
