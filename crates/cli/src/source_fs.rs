@@ -151,6 +151,58 @@ impl Source for FsSource {
             .collect()
     }
 
+    fn function_text(&self, file: &str, line: u32) -> Option<String> {
+        let (start, end) = self.enclosing_function(file, line)?;
+        let lines = self.lines(file)?;
+        Some(lines.get(start - 1..end)?.join("\n"))
+    }
+
+    fn package_function(&self, file: &str, name: &str) -> Option<String> {
+        let dir = self.resolve(file)?.parent()?.to_path_buf();
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "go") {
+                continue;
+            }
+            let shown = path.display().to_string();
+            let Some(lines) = self.lines(&shown) else { continue };
+            let Some(start) = lines.iter().position(|l| {
+                l.strip_prefix("func ").is_some_and(|sig| {
+                    let after_recv = if sig.starts_with('(') {
+                        sig.split_once(") ").map_or("", |x| x.1)
+                    } else {
+                        sig
+                    };
+                    after_recv
+                        .strip_prefix(name)
+                        .is_some_and(|r| r.starts_with('(') || r.starts_with('['))
+                })
+            }) else {
+                continue;
+            };
+            let end = (start..lines.len()).find(|&i| lines[i] == "}")?;
+            return Some(lines[start..=end].join("\n"));
+        }
+        None
+    }
+
+    fn package_contains(&self, file: &str, needle: &str) -> bool {
+        let Some(dir) = self.resolve(file).and_then(|p| p.parent().map(Path::to_path_buf)) else {
+            return false;
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return false;
+        };
+        entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "go"))
+            .any(|p| {
+                std::fs::metadata(&p).is_ok_and(|m| m.len() <= MAX_FILE_BYTES)
+                    && std::fs::read_to_string(&p).is_ok_and(|text| text.contains(needle))
+            })
+    }
+
     fn find_rule_in_packages(&self, files: &[String], rule: &str) -> Vec<(String, u32, String)> {
         let mut out = Vec::new();
         for file in files {

@@ -46,7 +46,11 @@ impl Endpoint {
             .http_status_as_error(false)
             .build()
             .into();
-        Ok(Endpoint { base, agent, max_bytes })
+        Ok(Endpoint {
+            base,
+            agent,
+            max_bytes,
+        })
     }
 
     /// The base URL.
@@ -69,9 +73,15 @@ impl Endpoint {
             .reader()
             .take(self.max_bytes.saturating_add(1))
             .read_to_end(&mut body)
-            .map_err(|e| FetchError::Read { url: url.clone(), detail: e.to_string() })?;
+            .map_err(|e| FetchError::Read {
+                url: url.clone(),
+                detail: e.to_string(),
+            })?;
         if body.len() as u64 > self.max_bytes {
-            return Err(FetchError::TooLarge { url, limit: self.max_bytes });
+            return Err(FetchError::TooLarge {
+                url,
+                limit: self.max_bytes,
+            });
         }
         Ok(body)
     }
@@ -82,9 +92,15 @@ fn classify(url: &str, e: ureq::Error) -> FetchError {
         ureq::Error::Io(_)
         | ureq::Error::Timeout(_)
         | ureq::Error::HostNotFound
-        | ureq::Error::ConnectionFailed => FetchError::Unreachable { url: url.to_string(), detail: e.to_string() },
+        | ureq::Error::ConnectionFailed => FetchError::Unreachable {
+            url: url.to_string(),
+            detail: e.to_string(),
+        },
         ureq::Error::BadUri(_) => FetchError::BadUrl { url: url.to_string() },
-        other => FetchError::Read { url: url.to_string(), detail: other.to_string() },
+        other => FetchError::Read {
+            url: url.to_string(),
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -109,7 +125,11 @@ mod tests {
     #[test]
     fn unreachable_target() {
         // Bind then drop a listener: the port is closed.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let ep = Endpoint::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2), 1024).unwrap();
         let err = ep.get("/debug/pprof/heap").unwrap_err();
         assert!(matches!(err, FetchError::Unreachable { .. }), "{err}");

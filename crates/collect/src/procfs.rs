@@ -37,14 +37,19 @@ pub fn sample(pid: u32) -> Result<ProcSample, ProcError> {
 
 fn sample_at(root: &Path, pid: u32) -> Result<ProcSample, ProcError> {
     let dir = root.join(pid.to_string());
-    let err = |e: std::io::Error| ProcError::Unreadable { pid, detail: e.to_string() };
+    let err = |e: std::io::Error| ProcError::Unreadable {
+        pid,
+        detail: e.to_string(),
+    };
     let mut out = ProcSample::default();
     let mut inodes = HashSet::new();
     for entry in fs::read_dir(dir.join("fd")).map_err(err)? {
         let Ok(entry) = entry else { continue };
         out.fds += 1;
         // A descriptor can close between readdir and readlink; that is not an error.
-        let Ok(target) = fs::read_link(entry.path()) else { continue };
+        let Ok(target) = fs::read_link(entry.path()) else {
+            continue;
+        };
         let target = target.to_string_lossy();
         if let Some(inode) = target.strip_prefix("socket:[").and_then(|s| s.strip_suffix(']')) {
             out.socket_fds += 1;
@@ -56,7 +61,9 @@ fn sample_at(root: &Path, pid: u32) -> Result<ProcSample, ProcError> {
         }
     }
     for table in ["net/tcp", "net/tcp6"] {
-        let Ok(text) = fs::read_to_string(dir.join(table)) else { continue };
+        let Ok(text) = fs::read_to_string(dir.join(table)) else {
+            continue;
+        };
         for (state, inode) in tcp_entries(&text) {
             if !inodes.contains(&inode) {
                 continue;
@@ -104,17 +111,29 @@ fn listeners(text: &str) -> impl Iterator<Item = (u16, u64)> + '_ {
 pub fn pid_listening_on(port: u16) -> Option<u32> {
     let mut wanted = HashSet::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(text) = fs::read_to_string(table) else { continue };
-        wanted.extend(listeners(&text).filter(|(p, _)| *p == port).map(|(_, inode)| inode));
+        let Ok(text) = fs::read_to_string(table) else {
+            continue;
+        };
+        wanted.extend(
+            listeners(&text)
+                .filter(|(p, _)| *p == port)
+                .map(|(_, inode)| inode),
+        );
     }
     if wanted.is_empty() {
         return None;
     }
     for entry in fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
-        let Ok(fds) = fs::read_dir(entry.path().join("fd")) else { continue };
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(fds) = fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
         for fd in fds.flatten() {
-            let Ok(target) = fs::read_link(fd.path()) else { continue };
+            let Ok(target) = fs::read_link(fd.path()) else {
+                continue;
+            };
             let target = target.to_string_lossy();
             if let Some(inode) = target.strip_prefix("socket:[").and_then(|s| s.strip_suffix(']'))
                 && inode.parse::<u64>().is_ok_and(|i| wanted.contains(&i))
@@ -153,6 +172,9 @@ mod tests {
         // Header plus one LISTEN row on port 0x1F90 (8080) and one CLOSE_WAIT row, as the kernel prints them.
         let text = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n   1: 0100007F:1F90 0100007F:C350 08 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 100 0 0 10 0\n";
         assert_eq!(listeners(text).collect::<Vec<_>>(), vec![(8080, 4242)]);
-        assert_eq!(tcp_entries(text).collect::<Vec<_>>(), vec![(0x0A, 4242), (0x08, 4343)]);
+        assert_eq!(
+            tcp_entries(text).collect::<Vec<_>>(),
+            vec![(0x0A, 4242), (0x08, 4343)]
+        );
     }
 }

@@ -60,7 +60,15 @@ pub struct Session {
 impl Session {
     /// A session against `endpoint`, reading `/proc/PID` too when `pid` is given.
     pub fn new(endpoint: Endpoint, pid: Option<u32>, limits: Limits) -> Session {
-        Session { endpoint, pid, limits, started: Instant::now(), caps: None, go_version: None, notes: Vec::new() }
+        Session {
+            endpoint,
+            pid,
+            limits,
+            started: Instant::now(),
+            caps: None,
+            go_version: None,
+            notes: Vec::new(),
+        }
     }
 
     /// What the service offers (after the first tick).
@@ -78,7 +86,10 @@ impl Session {
     /// or offers no usable evidence; later ticks degrade instead of failing.
     pub fn tick(&mut self) -> Result<Snapshot, SessionError> {
         let first = self.caps.is_none();
-        let mut snap = Snapshot { at_s: self.started.elapsed().as_secs_f64(), ..Snapshot::default() };
+        let mut snap = Snapshot {
+            at_s: self.started.elapsed().as_secs_f64(),
+            ..Snapshot::default()
+        };
 
         snap.proc = self.pid.and_then(|pid| match procfs::sample(pid) {
             Ok(p) => Some(ProcStats {
@@ -119,7 +130,9 @@ impl Session {
                 }
                 snap.goroutines = Some(gs);
                 if first {
-                    self.caps.get_or_insert_with(Capabilities::default).goroutine_counts = counts_only;
+                    self.caps
+                        .get_or_insert_with(Capabilities::default)
+                        .goroutine_counts = counts_only;
                 }
             }
             Err(Fetch::Unreachable(e)) if first => return Err(SessionError::Unreachable(e)),
@@ -163,7 +176,9 @@ impl Session {
     fn heap(&self) -> Result<Vec<HeapSample>, Fetch> {
         let body = self.endpoint.get("/debug/pprof/heap?gc=1")?;
         match input::parse(&body, &self.limits)? {
-            input::Input::Profile { profile, .. } => from_profile::heap_samples(&profile).map_err(Fetch::Parse),
+            input::Input::Profile { profile, .. } => {
+                from_profile::heap_samples(&profile).map_err(Fetch::Parse)
+            }
             _ => Err(Fetch::Parse("not a heap profile".into())),
         }
     }
@@ -212,10 +227,15 @@ impl Session {
             Err(e @ FetchError::Unreachable { .. }) => return Err(Fetch::Unreachable(e)),
             Err(e) => Fetch::Http(e),
         };
-        let body = self.endpoint.get("/debug/pprof/goroutine?debug=1").map_err(|_| dump_err)?;
+        let body = self
+            .endpoint
+            .get("/debug/pprof/goroutine?debug=1")
+            .map_err(|_| dump_err)?;
         match leakscope_profile::count_profile_text::parse_count_profile(&body, &self.limits)? {
             Some(counts) => Ok((from_profile::counted_goroutines(&counts), true)),
-            None => Err(Fetch::Parse("goroutine?debug=1 answer is not a goroutine profile".into())),
+            None => Err(Fetch::Parse(
+                "goroutine?debug=1 answer is not a goroutine profile".into(),
+            )),
         }
     }
 }

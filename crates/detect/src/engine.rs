@@ -40,7 +40,7 @@ impl Default for Config {
             p_max: 0.01,
             min_heap_growth: 1024.0 * 1024.0,
             min_goroutine_growth: 5.0,
-            min_fd_growth: 5.0,
+            min_fd_growth: 20.0,
             min_non_go_growth: 8.0 * 1024.0 * 1024.0,
             survivor_age_s: 8.0,
         }
@@ -63,14 +63,22 @@ pub fn analyze_with_onset(
         }
         let early = analyze(&snapshots[..k], None, target, source, cfg);
         let at = snapshots[k - 1].at_s;
-        for f in report.findings.iter_mut().filter(|f| f.detected_after_s.is_none()) {
+        for f in report
+            .findings
+            .iter_mut()
+            .filter(|f| f.detected_after_s.is_none())
+        {
             if early.findings.iter().any(|e| e.rule == f.rule) {
                 f.detected_after_s = Some(at);
             }
         }
     }
     let end = snapshots.last().map_or(0.0, |s| s.at_s);
-    for f in report.findings.iter_mut().filter(|f| f.detected_after_s.is_none()) {
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.detected_after_s.is_none())
+    {
         f.detected_after_s = Some(end);
     }
     report
@@ -89,7 +97,11 @@ pub fn analyze(
 
     // Goroutines.
     let groups = goroutine::group_series(snapshots, target, cfg.survivor_age_s);
-    let g_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_goroutine_growth, min_samples: cfg.min_samples };
+    let g_bar = Bar {
+        p_max: cfg.p_max,
+        min_growth: cfg.min_goroutine_growth,
+        min_samples: cfg.min_samples,
+    };
     let growing_groups = goroutine::growing_groups(&groups, &g_bar, source);
     if groups.iter().any(|g| !g.tracked) {
         notes.push("goroutine ids unavailable: judged on head-counts, not survivors".to_string());
@@ -106,7 +118,11 @@ pub fn analyze(
     };
     let growing_sites = heap::growing_sites(&sites, &h_bar);
     // A weaker bar for sites that only support another signal.
-    let support_bar = Bar { p_max: 0.05, min_growth: 64.0 * 1024.0, min_samples: cfg.min_samples };
+    let support_bar = Bar {
+        p_max: 0.05,
+        min_growth: 64.0 * 1024.0,
+        min_samples: cfg.min_samples,
+    };
     let supporting = heap::growing_sites(&sites, &support_bar);
     if sites.is_empty() {
         notes.push("no heap profile: memory growth per site not judged".to_string());
@@ -114,11 +130,28 @@ pub fn analyze(
 
     // Fds and HTTP client connections.
     let (ft, fv, fd_source) = resource::fd_series(snapshots);
-    let fd_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_fd_growth, min_samples: cfg.min_samples };
+    // Connection pools legitimately grow to their limit when load rises: demand
+    // a growth that is large both in count and against the process's baseline.
+    let fd_base = fv.first().copied().unwrap_or(0.0);
+    let fd_bar = Bar {
+        p_max: cfg.p_max,
+        min_growth: cfg.min_fd_growth.max(0.25 * fd_base),
+        min_samples: cfg.min_samples,
+    };
     let fd_growth = judge(&ft, &fv, &fd_bar);
     let (pt, pv) = resource::persist_conn_series(snapshots);
-    let pc_growth = judge(&pt, &pv, &g_bar);
-    let loops = snapshots.iter().rev().find_map(|s| s.goroutines.as_ref()).map(|g| resource::read_loops(g));
+    let pc_base = pv.first().copied().unwrap_or(0.0);
+    let pc_bar = Bar {
+        p_max: cfg.p_max,
+        min_growth: cfg.min_fd_growth.max(0.25 * pc_base),
+        min_samples: cfg.min_samples,
+    };
+    let pc_growth = judge(&pt, &pv, &pc_bar);
+    let loops = snapshots
+        .iter()
+        .rev()
+        .find_map(|s| s.goroutines.as_ref())
+        .map(|g| resource::read_loops(g));
     let reclaimed = resource::fds_reclaimed_by_gc(snapshots);
 
     // 1. Goroutine groups. Goroutines parked in I/O are evidence for a resource leak (step 3).
@@ -139,7 +172,10 @@ pub fn analyze(
     // 2. Heap sites, clustered into leaks. Resource clusters go to step 3.
     let mut resource_sites: Vec<SiteGrowth> = Vec::new();
     for cluster in retention::clusters(growing_sites, &supporting) {
-        let explained_by_goroutines = cluster.roots().iter().any(|r| goroutine_roots.iter().any(|g| g == r));
+        let explained_by_goroutines = cluster
+            .roots()
+            .iter()
+            .any(|r| goroutine_roots.iter().any(|g| g == r));
         let (rule, location, lead) = retention::rule(&cluster, loops.unwrap_or_default(), source);
         if is_resource(rule) {
             resource_sites.extend(cluster.growing.iter().cloned());
@@ -160,11 +196,20 @@ pub fn analyze(
             ),
         );
         f.location = Some(location);
-        f.confidence = cluster.growing.iter().map(|s| s.growth.confidence()).fold(0.0, f64::max);
-        f.rate = Some(Rate { per_minute, unit: "bytes" });
+        f.confidence = cluster
+            .growing
+            .iter()
+            .map(|s| s.growth.confidence())
+            .fold(0.0, f64::max);
+        f.rate = Some(Rate {
+            per_minute,
+            unit: "bytes",
+        });
         add_sites(&mut f, &cluster.growing);
         for s in cluster.related.iter().take(3) {
-            f.evidence.facts.push(format!("related: {}", heap::describe_site(s)));
+            f.evidence
+                .facts
+                .push(format!("related: {}", heap::describe_site(s)));
         }
         push_merged(&mut findings, f);
     }
@@ -172,7 +217,9 @@ pub fn analyze(
     // 3. Resources: fds, HTTP connections, goroutines parked in I/O, resource heap sites — one finding.
     let files = user_files(snapshots, target);
     let evidence = resource::Evidence {
-        fds: fd_growth.as_ref().map(|g| (g, fd_source, ft.as_slice(), fv.as_slice())),
+        fds: fd_growth
+            .as_ref()
+            .map(|g| (g, fd_source, ft.as_slice(), fv.as_slice())),
         persist_conns: pc_growth.as_ref(),
         loops: loops.unwrap_or_default(),
         kinds: resource::fd_kinds(snapshots),
@@ -188,7 +235,11 @@ pub fn analyze(
 
     // 4. Memory the Go runtime does not know about.
     let (nt, nv) = resource::non_go_series(snapshots);
-    let n_bar = Bar { p_max: cfg.p_max, min_growth: cfg.min_non_go_growth, min_samples: cfg.min_samples };
+    let n_bar = Bar {
+        p_max: cfg.p_max,
+        min_growth: cfg.min_non_go_growth,
+        min_samples: cfg.min_samples,
+    };
     if let Some(growth) = judge(&nt, &nv, &n_bar) {
         let heap_growth = judge(&heap::total_series(snapshots).0, &totals, &n_bar);
         // Leaked connections of a driver that allocates outside the Go heap also grow this;
@@ -206,7 +257,11 @@ pub fn analyze(
         findings.push(f);
     }
 
-    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.confidence.total_cmp(&a.confidence)));
+    findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
     let verdict = if findings.iter().any(|f| f.severity == Severity::Leak) {
         Verdict::Leak
     } else if findings.iter().any(|f| f.severity == Severity::Hangover) {
@@ -214,13 +269,21 @@ pub fn analyze(
     } else {
         Verdict::Healthy
     };
-    Report { verdict, findings, notes }
+    Report {
+        verdict,
+        findings,
+        notes,
+    }
 }
 
 pub(crate) fn is_resource(rule: &str) -> bool {
     matches!(
         rule,
-        "http-body-not-closed" | "client-per-request" | "sql-rows-not-closed" | "file-not-closed" | "pool-of-resources"
+        "http-body-not-closed"
+            | "client-per-request"
+            | "sql-rows-not-closed"
+            | "file-not-closed"
+            | "pool-of-resources"
     )
 }
 
@@ -238,19 +301,25 @@ fn goroutine_finding(g: &GroupGrowth, rule: &'static str) -> Finding {
     );
     f.location = Some((&s.key.blocked_at).into());
     f.confidence = g.growth.confidence();
-    f.rate = Some(Rate { per_minute: g.growth.per_minute(), unit: "goroutines" });
+    f.rate = Some(Rate {
+        per_minute: g.growth.per_minute(),
+        unit: "goroutines",
+    });
     f.evidence.facts.push(goroutine::describe(g));
     if let Some(c) = &s.key.created_by {
         f.evidence.facts.push(format!("created by {}", short(c)));
     }
     if s.longest_wait_min > 0 {
-        f.evidence.facts.push(format!("longest wait: {} minutes", s.longest_wait_min));
+        f.evidence
+            .facts
+            .push(format!("longest wait: {} minutes", s.longest_wait_min));
         f.confidence = f.confidence.max(0.9);
     }
     if s.proven_leaked > 0 {
-        f.evidence
-            .facts
-            .push(format!("{} of them proven leaked by the runtime's goroutineleak profile", s.proven_leaked));
+        f.evidence.facts.push(format!(
+            "{} of them proven leaked by the runtime's goroutineleak profile",
+            s.proven_leaked
+        ));
         f.confidence = 0.99;
     }
     f.evidence.series.push(Series {
@@ -279,18 +348,26 @@ fn add_sites(f: &mut Finding, group: &[SiteGrowth]) {
 fn attach_heap(findings: &mut [Finding], group: &[SiteGrowth]) {
     let root = group[0].series.root();
     if let Some(f) = findings.iter_mut().find(|f| {
-        f.location.as_ref().is_some_and(|l| function_root(&l.function) == root)
+        f.location
+            .as_ref()
+            .is_some_and(|l| function_root(&l.function) == root)
             || f.evidence.facts.iter().any(|x| x.contains(root))
     }) {
         for s in group.iter().take(3) {
-            f.evidence.facts.push(format!("retained by these goroutines: {}", heap::describe_site(s)));
+            f.evidence.facts.push(format!(
+                "retained by these goroutines: {}",
+                heap::describe_site(s)
+            ));
         }
     }
 }
 
 /// Adds a finding, folding it into an existing one with the same rule and location.
 fn push_merged(findings: &mut Vec<Finding>, f: Finding) {
-    if let Some(existing) = findings.iter_mut().find(|e| e.rule == f.rule && e.location == f.location) {
+    if let Some(existing) = findings
+        .iter_mut()
+        .find(|e| e.rule == f.rule && e.location == f.location)
+    {
         existing.evidence.facts.extend(f.evidence.facts);
         existing.evidence.series.extend(f.evidence.series);
         existing.evidence.stacks.extend(f.evidence.stacks);
@@ -321,16 +398,33 @@ fn non_go_finding(
         ),
     );
     f.confidence = growth.confidence();
-    f.rate = Some(Rate { per_minute: growth.per_minute(), unit: "bytes" });
-    f.evidence.facts.push(growth.describe("resident memory − Go runtime memory (Sys − HeapReleased)", bytes));
-    f.evidence.series.push(Series { name: "RSS − Go Sys".into(), unit: "bytes", t: t.to_vec(), v: v.to_vec() });
+    f.rate = Some(Rate {
+        per_minute: growth.per_minute(),
+        unit: "bytes",
+    });
+    f.evidence
+        .facts
+        .push(growth.describe("resident memory − Go runtime memory (Sys − HeapReleased)", bytes));
+    f.evidence.series.push(Series {
+        name: "RSS − Go Sys".into(),
+        unit: "bytes",
+        t: t.to_vec(),
+        v: v.to_vec(),
+    });
     // C allocations have no Go stack; the service's own source names the call that is never freed.
-    if let Some((file, line, function)) = source.find_rule_in_packages(files, "cgo-not-freed").into_iter().next() {
-        f.evidence.facts.push(format!("the static scanner finds C memory never freed at {file}:{line}"));
+    if let Some((file, line, function)) = source
+        .find_rule_in_packages(files, "cgo-not-freed")
+        .into_iter()
+        .next()
+    {
+        f.evidence.facts.push(format!(
+            "the static scanner finds C memory never freed at {file}:{line}"
+        ));
         f.location = Some(crate::finding::Location { function, file, line });
     } else {
         f.evidence.facts.push(
-            "C allocations have no Go stack; run `leakscope scan` on the service's source to find the call".into(),
+            "C allocations have no Go stack; run `leakscope scan` on the service's source to find the call"
+                .into(),
         );
     }
     f
@@ -349,13 +443,15 @@ fn user_files(snapshots: &[Snapshot], target: &Target) -> Vec<String> {
             .chain(s.goroutines.iter().flatten().map(|g| &g.stack));
         for stack in stacks {
             for f in stack {
-                if leakscope_profile::attribution::is_user_function(&f.function, vendors) && retention::is_own_code(&f.file) {
+                if leakscope_profile::attribution::is_user_function(&f.function, vendors)
+                    && retention::is_own_code(&f.file)
+                {
                     *seen.entry(f.file.clone()).or_default() += 1;
                 }
             }
         }
     }
     let mut files: Vec<(String, usize)> = seen.into_iter().collect();
-    files.sort_by(|a, b| b.1.cmp(&a.1));
+    files.sort_by_key(|f| std::cmp::Reverse(f.1));
     files.into_iter().map(|(f, _)| f).collect()
 }

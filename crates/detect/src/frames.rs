@@ -14,13 +14,18 @@ pub fn first_user_frame<'a>(stack: &'a [Frame], vendors: &[String]) -> Option<&'
 /// The frames between the leaf and the first user frame: the machinery that
 /// did the allocating or blocking (`time.NewTicker`, `net/http.(*Transport).dialConn`, …).
 pub fn plumbing<'a>(stack: &'a [Frame], vendors: &[String]) -> &'a [Frame] {
-    let end = stack.iter().position(|f| is_user_function(&f.function, vendors)).unwrap_or(stack.len());
+    let end = stack
+        .iter()
+        .position(|f| is_user_function(&f.function, vendors))
+        .unwrap_or(stack.len());
     &stack[..end]
 }
 
 /// Whether any frame's function starts with one of `prefixes`.
 pub fn any_starts_with(frames: &[Frame], prefixes: &[&str]) -> bool {
-    frames.iter().any(|f| prefixes.iter().any(|p| f.function.starts_with(p)))
+    frames
+        .iter()
+        .any(|f| prefixes.iter().any(|p| f.function.starts_with(p)))
 }
 
 /// A function without its closure suffixes: `main.handler.func1.2` → `main.handler`,
@@ -31,8 +36,12 @@ pub fn function_root(function: &str) -> &str {
         let Some(dot) = f.rfind('.') else { return f };
         let last = &f[dot + 1..];
         let is_suffix = last.chars().all(|c| c.is_ascii_digit())
-            || last.strip_prefix("func").is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
-            || last.strip_prefix("gowrap").is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()));
+            || last
+                .strip_prefix("func")
+                .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+            || last
+                .strip_prefix("gowrap")
+                .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()));
         // Never cut into the package path (`example.com/x.y`): only strip after the last '/'.
         let head = &f[..dot];
         let last_segment = &head[head.rfind('/').map_or(0, |s| s + 1)..];
@@ -46,7 +55,11 @@ pub fn function_root(function: &str) -> &str {
 /// The short display of a frame: `main.handler (main.go:42)`.
 pub fn short(f: &Frame) -> String {
     let file = f.file.rsplit('/').next().unwrap_or(&f.file);
-    if f.line > 0 { format!("{} ({}:{})", f.function, file, f.line) } else { f.function.clone() }
+    if f.line > 0 {
+        format!("{} ({}:{})", f.function, file, f.line)
+    } else {
+        f.function.clone()
+    }
 }
 
 #[cfg(test)]

@@ -8,10 +8,12 @@ use crate::snapshot::{Frame, Goroutine, HeapSample};
 /// The in-use samples of a heap profile; an error names what is missing.
 pub fn heap_samples(p: &Profile) -> Result<Vec<HeapSample>, String> {
     let find = |name: &str| {
-        p.sample_types
-            .iter()
-            .position(|t| t.ty == name)
-            .ok_or_else(|| format!("not a heap profile: no {name} sample type (has {})", p.sample_type_names().join(", ")))
+        p.sample_types.iter().position(|t| t.ty == name).ok_or_else(|| {
+            format!(
+                "not a heap profile: no {name} sample type (has {})",
+                p.sample_type_names().join(", ")
+            )
+        })
     };
     let (space, objects) = (find("inuse_space")?, find("inuse_objects")?);
     Ok(p.samples
@@ -30,13 +32,21 @@ pub fn heap_samples(p: &Profile) -> Result<Vec<HeapSample>, String> {
                     line: u32::try_from(f.line).unwrap_or(0),
                 })
                 .collect();
-            Some(HeapSample { stack, inuse_bytes: bytes as f64, inuse_objects: objs as f64 })
+            Some(HeapSample {
+                stack,
+                inuse_bytes: bytes as f64,
+                inuse_objects: objs as f64,
+            })
         })
         .collect())
 }
 
 fn frame(f: &leakscope_profile::goroutine::Frame) -> Frame {
-    Frame { function: f.function.clone(), file: f.file.clone(), line: f.line }
+    Frame {
+        function: f.function.clone(),
+        file: f.file.clone(),
+        line: f.line,
+    }
 }
 
 /// Every goroutine of a `debug=2` dump, with ids.
@@ -50,8 +60,13 @@ pub fn dump_goroutines(d: &GoroutineDump) -> Vec<Goroutine> {
                 count: 1,
                 state: d.state(g).to_string(),
                 wait_minutes: u64::from(g.minutes),
-                stack: stack.map(|s| d.stack_frames(s).map(frame).collect()).unwrap_or_default(),
-                created_by: stack.and_then(|s| s.created_by).and_then(|i| d.frame(i)).map(frame),
+                stack: stack
+                    .map(|s| d.stack_frames(s).map(frame).collect())
+                    .unwrap_or_default(),
+                created_by: stack
+                    .and_then(|s| s.created_by)
+                    .and_then(|i| d.frame(i))
+                    .map(frame),
             }
         })
         .collect()
@@ -59,7 +74,11 @@ pub fn dump_goroutines(d: &GoroutineDump) -> Vec<Goroutine> {
 
 /// The ids the runtime marked `(leaked)` in a dump.
 pub fn leaked_ids(d: &GoroutineDump) -> Vec<u64> {
-    d.goroutines.iter().filter(|g| g.flags.leaked).map(|g| g.id).collect()
+    d.goroutines
+        .iter()
+        .filter(|g| g.flags.leaked)
+        .map(|g| g.id)
+        .collect()
 }
 
 /// Counted stacks (`debug=1` or proto): no ids, no states.

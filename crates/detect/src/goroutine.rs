@@ -67,16 +67,28 @@ fn key_of(g: &Goroutine, vendors: &[String]) -> (GroupKey, bool) {
         .or(g.stack.first())
         .cloned()
         .unwrap_or_default();
-    let creator_user =
-        g.created_by.as_ref().is_some_and(|c| leakscope_profile::attribution::is_user_function(&c.function, vendors));
-    (GroupKey { created_by: g.created_by.clone(), blocked_at, state: g.state.clone() }, user.is_some() || creator_user)
+    let creator_user = g
+        .created_by
+        .as_ref()
+        .is_some_and(|c| leakscope_profile::attribution::is_user_function(&c.function, vendors));
+    (
+        GroupKey {
+            created_by: g.created_by.clone(),
+            blocked_at,
+            state: g.state.clone(),
+        },
+        user.is_some() || creator_user,
+    )
 }
+
+/// One goroutine snapshot: time, goroutines, ids proven leaked.
+type Dump<'a> = (f64, &'a Vec<Goroutine>, Option<&'a Vec<u64>>);
 
 /// Builds the survivor series of every group. `min_age_s`: how long a member
 /// must have been seen before it counts as a survivor.
 pub fn group_series(snapshots: &[Snapshot], target: &Target, min_age_s: f64) -> Vec<GroupSeries> {
     let vendors = &target.vendor_prefixes;
-    let dumps: Vec<(f64, &Vec<Goroutine>, Option<&Vec<u64>>)> = snapshots
+    let dumps: Vec<Dump> = snapshots
         .iter()
         .filter_map(|s| s.goroutines.as_ref().map(|g| (s.at_s, g, s.leaked_ids.as_ref())))
         .collect();
@@ -108,7 +120,10 @@ pub fn group_series(snapshots: &[Snapshot], target: &Target, min_age_s: f64) -> 
             group.longest_wait_min = group.longest_wait_min.max(g.wait_minutes);
             match g.id {
                 Some(id) => {
-                    let seen = *first_seen.entry((id, i)).or_insert(if k == 0 { f64::NEG_INFINITY } else { *at });
+                    let seen =
+                        *first_seen
+                            .entry((id, i))
+                            .or_insert(if k == 0 { f64::NEG_INFINITY } else { *at });
                     if at - seen >= min_age_s {
                         group.survivors[k] += 1.0;
                     }
@@ -133,7 +148,11 @@ pub fn growing_groups(series: &[GroupSeries], bar: &Bar, source: &dyn Source) ->
         .filter(|s| s.user_code)
         .filter_map(|s| {
             let growth = judge(&s.t, &s.survivors, bar)?;
-            Some(GroupGrowth { rule: classify(s, source), series: s.clone(), growth })
+            Some(GroupGrowth {
+                rule: classify(s, source),
+                series: s.clone(),
+                growth,
+            })
         })
         .collect();
     out.sort_by(|a, b| b.growth.trend.slope.total_cmp(&a.growth.trend.slope));
@@ -191,9 +210,17 @@ pub fn classify(s: &GroupSeries, source: &dyn Source) -> &'static str {
 /// Evidence line for a group.
 pub fn describe(g: &GroupGrowth) -> String {
     let what = if g.series.tracked {
-        format!("goroutines blocked [{}] at {} that never left", g.series.key.state, short(&g.series.key.blocked_at))
+        format!(
+            "goroutines blocked [{}] at {} that never left",
+            g.series.key.state,
+            short(&g.series.key.blocked_at)
+        )
     } else {
-        format!("goroutines blocked [{}] at {}", g.series.key.state, short(&g.series.key.blocked_at))
+        format!(
+            "goroutines blocked [{}] at {}",
+            g.series.key.state,
+            short(&g.series.key.blocked_at)
+        )
     };
     g.growth.describe(&what, |v| format!("{v:.0}"))
 }

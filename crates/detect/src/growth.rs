@@ -68,7 +68,11 @@ impl Growth {
 
 /// `p<0.001` style.
 pub fn format_p(p: f64) -> String {
-    if p < 0.001 { "<0.001".into() } else { format!("{p:.3}") }
+    if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
 }
 
 /// Judges whether `v` over times `t` keeps growing.
@@ -96,14 +100,25 @@ pub fn judge(t: &[f64], v: &[f64], bar: &Bar) -> Option<Growth> {
             return None;
         }
     }
-    Some(Growth { trend: whole, tail, start, end, samples: n, span_s: t[n - 1] - t[0] })
+    Some(Growth {
+        trend: whole,
+        tail,
+        start,
+        end,
+        samples: n,
+        span_s: t[n - 1] - t[0],
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const BAR: Bar = Bar { p_max: 0.01, min_growth: 10.0, min_samples: 6 };
+    const BAR: Bar = Bar {
+        p_max: 0.01,
+        min_growth: 10.0,
+        min_samples: 6,
+    };
 
     fn t(n: usize) -> Vec<f64> {
         (0..n).map(|i| i as f64 * 3.0).collect()
@@ -111,9 +126,15 @@ mod tests {
 
     #[test]
     fn linear_leak_grows() {
-        let v: Vec<f64> = (0..20).map(|i| 100.0 + 5.0 * i as f64 + if i % 3 == 0 { 4.0 } else { 0.0 }).collect();
+        let v: Vec<f64> = (0..20)
+            .map(|i| 100.0 + 5.0 * i as f64 + if i % 3 == 0 { 4.0 } else { 0.0 })
+            .collect();
         let g = judge(&t(20), &v, &BAR).unwrap();
-        assert!(g.per_minute() > 90.0 && g.per_minute() < 110.0, "{}", g.per_minute());
+        assert!(
+            g.per_minute() > 90.0 && g.per_minute() < 110.0,
+            "{}",
+            g.per_minute()
+        );
         assert!(g.confidence() > 0.9);
     }
 

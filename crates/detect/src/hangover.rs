@@ -17,7 +17,10 @@ const MIN_RELEASED: f64 = 1024.0 * 1024.0;
 pub fn pool_hangover(probe: &HangoverProbe, target: &Target) -> Option<Finding> {
     let total = |h: &[crate::snapshot::HeapSample]| h.iter().map(|s| s.inuse_bytes).sum::<f64>();
     let pooled = |h: &[crate::snapshot::HeapSample]| {
-        h.iter().filter(|s| any_starts_with(&s.stack, &["sync.(*Pool)."])).map(|s| s.inuse_bytes).sum::<f64>()
+        h.iter()
+            .filter(|s| any_starts_with(&s.stack, &["sync.(*Pool)."]))
+            .map(|s| s.inuse_bytes)
+            .sum::<f64>()
     };
     let (first, second) = (total(&probe.first), total(&probe.second));
     let released = pooled(&probe.first) - pooled(&probe.second);

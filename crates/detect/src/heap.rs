@@ -53,8 +53,10 @@ pub struct SiteGrowth {
 /// Builds one series per (user site, mechanism, pooled) across the snapshots that have a heap profile.
 pub fn site_series(snapshots: &[Snapshot], target: &Target) -> Vec<SiteSeries> {
     let vendors = &target.vendor_prefixes;
-    let heaps: Vec<(f64, &Vec<crate::snapshot::HeapSample>)> =
-        snapshots.iter().filter_map(|s| s.heap.as_ref().map(|h| (s.at_s, h))).collect();
+    let heaps: Vec<(f64, &Vec<crate::snapshot::HeapSample>)> = snapshots
+        .iter()
+        .filter_map(|s| s.heap.as_ref().map(|h| (s.at_s, h)))
+        .collect();
     let n = heaps.len();
     let mut index: HashMap<(Frame, Mechanism, bool), usize> = HashMap::new();
     let mut out: Vec<SiteSeries> = Vec::new();
@@ -64,7 +66,9 @@ pub fn site_series(snapshots: &[Snapshot], target: &Target) -> Vec<SiteSeries> {
             if sample.inuse_bytes <= 0.0 && sample.inuse_objects <= 0.0 {
                 continue;
             }
-            let Some(site) = first_user_frame(&sample.stack, vendors) else { continue };
+            let Some(site) = first_user_frame(&sample.stack, vendors) else {
+                continue;
+            };
             let mechanism = Mechanism::of(&sample.stack, vendors);
             let pooled = Mechanism::pooled(&sample.stack);
             let key = (site.clone(), mechanism, pooled);
@@ -104,7 +108,11 @@ pub fn site_series(snapshots: &[Snapshot], target: &Target) -> Vec<SiteSeries> {
 pub fn total_series(snapshots: &[Snapshot]) -> (Vec<f64>, Vec<f64>) {
     snapshots
         .iter()
-        .filter_map(|s| s.heap.as_ref().map(|h| (s.at_s, h.iter().map(|x| x.inuse_bytes).sum::<f64>())))
+        .filter_map(|s| {
+            s.heap
+                .as_ref()
+                .map(|h| (s.at_s, h.iter().map(|x| x.inuse_bytes).sum::<f64>()))
+        })
         .unzip()
 }
 
@@ -113,7 +121,12 @@ pub fn growing_sites(series: &[SiteSeries], bar: &Bar) -> Vec<SiteGrowth> {
     let mut out: Vec<SiteGrowth> = series
         .iter()
         .filter(|s| s.mechanism != Mechanism::Goroutine)
-        .filter_map(|s| judge(&s.t, &s.bytes, bar).map(|growth| SiteGrowth { series: s.clone(), growth }))
+        .filter_map(|s| {
+            judge(&s.t, &s.bytes, bar).map(|growth| SiteGrowth {
+                series: s.clone(),
+                growth,
+            })
+        })
         .collect();
     out.sort_by(|a, b| b.growth.trend.slope.total_cmp(&a.growth.trend.slope));
     out
@@ -131,7 +144,11 @@ pub fn by_root(sites: Vec<SiteGrowth>) -> BTreeMap<String, Vec<SiteGrowth>> {
 /// One evidence line for a site.
 pub fn describe_site(s: &SiteGrowth) -> String {
     s.growth.describe(
-        &format!("live heap at {} [{}]", short(&s.series.site), mechanism_name(s.series.mechanism)),
+        &format!(
+            "live heap at {} [{}]",
+            short(&s.series.site),
+            mechanism_name(s.series.mechanism)
+        ),
         bytes,
     )
 }

@@ -70,12 +70,27 @@ impl Mechanism {
             Mechanism::Http
         } else if any_starts_with(lib, &["database/sql."]) {
             Mechanism::Sql
-        } else if any_starts_with(lib, &["os.Open", "os.Create", "os.newFile", "os.NewFile", "os.openFile"]) {
+        } else if any_starts_with(
+            lib,
+            &["os.Open", "os.Create", "os.newFile", "os.NewFile", "os.openFile"],
+        ) {
             Mechanism::File
-        } else if any_starts_with(lib, &["net.Dial", "net.(*Dialer)", "net.Listen", "net.(*ListenConfig)", "net.newFD", "net.(*sysDialer)"])
-        {
+        } else if any_starts_with(
+            lib,
+            &[
+                "net.Dial",
+                "net.(*Dialer)",
+                "net.Listen",
+                "net.(*ListenConfig)",
+                "net.newFD",
+                "net.(*sysDialer)",
+            ],
+        ) {
             Mechanism::Net
-        } else if any_starts_with(lib, &["runtime.mapassign", "runtime.makemap", "internal/runtime/maps."]) {
+        } else if any_starts_with(
+            lib,
+            &["runtime.mapassign", "runtime.makemap", "internal/runtime/maps."],
+        ) {
             Mechanism::Map
         } else if any_starts_with(lib, &["runtime.growslice"]) {
             Mechanism::Slice
@@ -95,26 +110,74 @@ mod tests {
     use super::*;
 
     fn stack(fns: &[&str]) -> Vec<Frame> {
-        fns.iter().map(|f| Frame { function: f.to_string(), ..Frame::default() }).collect()
+        fns.iter()
+            .map(|f| Frame {
+                function: f.to_string(),
+                ..Frame::default()
+            })
+            .collect()
     }
 
     #[test]
     fn classifies_by_machinery_not_by_program() {
         let none: &[String] = &[];
         let cases = [
-            (vec!["runtime.malg", "runtime.newproc1", "runtime.newproc", "example.com/a.serve"], Mechanism::Goroutine),
-            (vec!["runtime.newdefer", "runtime.deferprocStack", "example.com/a.loop"], Mechanism::Defer),
+            (
+                vec![
+                    "runtime.malg",
+                    "runtime.newproc1",
+                    "runtime.newproc",
+                    "example.com/a.serve",
+                ],
+                Mechanism::Goroutine,
+            ),
+            (
+                vec!["runtime.newdefer", "runtime.deferprocStack", "example.com/a.loop"],
+                Mechanism::Defer,
+            ),
             (vec!["time.NewTicker", "example.com/a.poll"], Mechanism::Ticker),
-            (vec!["time.newTimer", "time.AfterFunc", "context.WithDeadlineCause", "example.com/a.h"], Mechanism::Context),
-            (vec!["bufio.NewReaderSize", "net/http.(*Transport).dialConn", "net/http.(*Client).Do", "main.call"], Mechanism::Http),
-            (vec!["os.newFile", "os.openFileNolog", "os.OpenFile", "main.open"], Mechanism::File),
-            (vec!["internal/runtime/maps.newarray", "internal/runtime/maps.(*table).grow", "runtime.mapassign_faststr", "main.put"], Mechanism::Map),
+            (
+                vec![
+                    "time.newTimer",
+                    "time.AfterFunc",
+                    "context.WithDeadlineCause",
+                    "example.com/a.h",
+                ],
+                Mechanism::Context,
+            ),
+            (
+                vec![
+                    "bufio.NewReaderSize",
+                    "net/http.(*Transport).dialConn",
+                    "net/http.(*Client).Do",
+                    "main.call",
+                ],
+                Mechanism::Http,
+            ),
+            (
+                vec!["os.newFile", "os.openFileNolog", "os.OpenFile", "main.open"],
+                Mechanism::File,
+            ),
+            (
+                vec![
+                    "internal/runtime/maps.newarray",
+                    "internal/runtime/maps.(*table).grow",
+                    "runtime.mapassign_faststr",
+                    "main.put",
+                ],
+                Mechanism::Map,
+            ),
             (vec!["runtime.growslice", "main.record"], Mechanism::Slice),
             (vec!["runtime.makeslice", "main.read"], Mechanism::Plain),
         ];
         for (s, want) in cases {
             assert_eq!(Mechanism::of(&stack(&s), none), want, "{s:?}");
         }
-        assert!(Mechanism::pooled(&stack(&["net.Dial", "main.newConn", "sync.(*Pool).Get", "main.h"])));
+        assert!(Mechanism::pooled(&stack(&[
+            "net.Dial",
+            "main.newConn",
+            "sync.(*Pool).Get",
+            "main.h"
+        ])));
     }
 }

@@ -18,12 +18,17 @@ use crate::source::Source;
 
 /// The fd series: from `/proc` when local, else the process's own `process_open_fds`.
 pub fn fd_series(snapshots: &[Snapshot]) -> (Vec<f64>, Vec<f64>, &'static str) {
-    let proc: (Vec<f64>, Vec<f64>) =
-        snapshots.iter().filter_map(|s| s.proc.as_ref().map(|p| (s.at_s, p.fds as f64))).unzip();
+    let proc: (Vec<f64>, Vec<f64>) = snapshots
+        .iter()
+        .filter_map(|s| s.proc.as_ref().map(|p| (s.at_s, p.fds as f64)))
+        .unzip();
     if proc.0.len() >= 2 {
         return (proc.0, proc.1, "/proc/PID/fd");
     }
-    let metric: (Vec<f64>, Vec<f64>) = snapshots.iter().filter_map(|s| s.mem.open_fds.map(|v| (s.at_s, v))).unzip();
+    let metric: (Vec<f64>, Vec<f64>) = snapshots
+        .iter()
+        .filter_map(|s| s.mem.open_fds.map(|v| (s.at_s, v)))
+        .unzip();
     (metric.0, metric.1, "process_open_fds")
 }
 
@@ -40,7 +45,11 @@ pub struct ReadLoops {
 pub fn read_loops(goroutines: &[Goroutine]) -> ReadLoops {
     let mut out = ReadLoops::default();
     for g in goroutines {
-        if !g.stack.iter().any(|f| f.function == "net/http.(*persistConn).readLoop") {
+        if !g
+            .stack
+            .iter()
+            .any(|f| f.function == "net/http.(*persistConn).readLoop")
+        {
             continue;
         }
         if g.state.starts_with("select") || g.state.starts_with("chan") {
@@ -60,7 +69,11 @@ pub fn persist_conn_series(snapshots: &[Snapshot]) -> (Vec<f64>, Vec<f64>) {
             s.goroutines.as_ref().map(|gs| {
                 let n: u64 = gs
                     .iter()
-                    .filter(|g| g.stack.iter().any(|f| f.function.starts_with("net/http.(*persistConn).")))
+                    .filter(|g| {
+                        g.stack
+                            .iter()
+                            .any(|f| f.function.starts_with("net/http.(*persistConn)."))
+                    })
                     .map(|g| g.count)
                     .sum();
                 (s.at_s, n as f64)
@@ -71,7 +84,11 @@ pub fn persist_conn_series(snapshots: &[Snapshot]) -> (Vec<f64>, Vec<f64>) {
 
 /// Which HTTP rule the read loops point to.
 pub fn http_rule(loops: ReadLoops) -> &'static str {
-    if loops.idle > loops.awaiting_body { "client-per-request" } else { "http-body-not-closed" }
+    if loops.idle > loops.awaiting_body {
+        "client-per-request"
+    } else {
+        "http-body-not-closed"
+    }
 }
 
 /// Non-Go memory per snapshot: resident memory minus what the Go runtime holds
@@ -102,8 +119,13 @@ pub fn fds_reclaimed_by_gc(snapshots: &[Snapshot]) -> u64 {
 /// Which kinds of descriptors grew over the run (from `/proc`): (sockets, regular files).
 pub fn fd_kinds(snapshots: &[Snapshot]) -> (bool, bool) {
     let procs: Vec<&crate::snapshot::ProcStats> = snapshots.iter().filter_map(|s| s.proc.as_ref()).collect();
-    let (Some(first), Some(last)) = (procs.first(), procs.last()) else { return (false, false) };
-    (last.socket_fds > first.socket_fds + 2, last.file_fds > first.file_fds + 2)
+    let (Some(first), Some(last)) = (procs.first(), procs.last()) else {
+        return (false, false);
+    };
+    (
+        last.socket_fds > first.socket_fds + 2,
+        last.file_fds > first.file_fds + 2,
+    )
 }
 
 /// Everything that can show a resource leak, gathered by the engine.
@@ -129,13 +151,21 @@ pub struct Evidence<'a> {
 impl Evidence<'_> {
     /// Whether anything says a resource leaks.
     pub fn any(&self) -> bool {
-        self.fds.is_some() || self.persist_conns.is_some() || !self.io_groups.is_empty() || !self.growing_sites.is_empty()
+        self.fds.is_some()
+            || self.persist_conns.is_some()
+            || !self.io_groups.is_empty()
+            || !self.growing_sites.is_empty()
     }
 }
 
 /// The resource rules, most specific first.
-const RESOURCE_RULES: &[&str] =
-    &["pool-of-resources", "sql-rows-not-closed", "http-body-not-closed", "client-per-request", "file-not-closed"];
+const RESOURCE_RULES: &[&str] = &[
+    "pool-of-resources",
+    "sql-rows-not-closed",
+    "http-body-not-closed",
+    "client-per-request",
+    "file-not-closed",
+];
 
 /// One finding from all resource evidence: the run-time machinery picks the
 /// rule where it can (pooled objects, HTTP read loops, database/sql frames);
@@ -147,11 +177,14 @@ pub fn finding(ev: &Evidence, files: &[String], source: &dyn Source) -> Option<F
     }
     let sites: Vec<&SiteGrowth> = ev.growing_sites.iter().chain(ev.supporting.iter()).collect();
     let site_with = |pred: &dyn Fn(&SiteGrowth) -> bool| sites.iter().copied().find(|s| pred(s));
-    let pooled = site_with(&|s| s.series.pooled && matches!(s.series.mechanism, Mechanism::Net | Mechanism::File));
+    let pooled =
+        site_with(&|s| s.series.pooled && matches!(s.series.mechanism, Mechanism::Net | Mechanism::File));
     let http = site_with(&|s| s.series.mechanism == Mechanism::Http);
     let sql = site_with(&|s| s.series.mechanism == Mechanism::Sql);
     let (sockets, regular) = ev.kinds;
-    let consistent: Vec<&str> = if ev.persist_conns.is_some() || http.is_some() {
+    // Locally, /proc says which descriptors grew: HTTP connections are sockets.
+    let http_possible = sockets || !regular;
+    let consistent: Vec<&str> = if http_possible && (ev.persist_conns.is_some() || http.is_some()) {
         vec![http_rule(ev.loops)]
     } else if pooled.is_some() {
         vec!["pool-of-resources"]
@@ -176,7 +209,11 @@ pub fn finding(ev: &Evidence, files: &[String], source: &dyn Source) -> Option<F
         }
         hits.into_iter().next().map(|h| (*rule, h))
     });
-    let rule = static_hit.as_ref().map(|(r, _)| *r).or(consistent.first().copied()).unwrap_or("file-not-closed");
+    let rule = static_hit
+        .as_ref()
+        .map(|(r, _)| *r)
+        .or(consistent.first().copied())
+        .unwrap_or("file-not-closed");
     let rule_site = match rule {
         "pool-of-resources" => pooled,
         "http-body-not-closed" | "client-per-request" => http,
@@ -191,33 +228,59 @@ pub fn finding(ev: &Evidence, files: &[String], source: &dyn Source) -> Option<F
     } else if let Some(g) = ev.io_groups.first() {
         ("goroutines parked in I/O", Some(&g.growth), "goroutines")
     } else {
-        ("resource heap", ev.growing_sites.first().map(|s| &s.growth), "bytes")
+        (
+            "resource heap",
+            ev.growing_sites.first().map(|s| &s.growth),
+            "bytes",
+        )
     };
-    let mut f = Finding::new(rule, Severity::Leak, format!("{what} keep growing and are never released"));
+    let mut f = Finding::new(
+        rule,
+        Severity::Leak,
+        format!("{what} keep growing and are never released"),
+    );
     if let Some(g) = growth {
         f.confidence = g.confidence();
-        f.rate = Some(Rate { per_minute: g.per_minute(), unit });
+        f.rate = Some(Rate {
+            per_minute: g.per_minute(),
+            unit,
+        });
     }
     f.location = if let Some(s) = rule_site {
         Some((&s.series.site).into())
     } else if let Some((_, (file, line, function))) = &static_hit {
-        Some(Location { function: function.clone(), file: file.clone(), line: *line })
+        Some(Location {
+            function: function.clone(),
+            file: file.clone(),
+            line: *line,
+        })
     } else {
         ev.io_groups.first().map(|g| (&g.series.key.blocked_at).into())
     };
     if let Some((g, from, t, v)) = ev.fds {
-        f.evidence.facts.push(g.describe(&format!("open fds ({from})"), |v| format!("{v:.0}")));
-        f.evidence.series.push(Series { name: "open fds".into(), unit: "fds", t: t.to_vec(), v: v.to_vec() });
+        f.evidence
+            .facts
+            .push(g.describe(&format!("open fds ({from})"), |v| format!("{v:.0}")));
+        f.evidence.series.push(Series {
+            name: "open fds".into(),
+            unit: "fds",
+            t: t.to_vec(),
+            v: v.to_vec(),
+        });
         let kinds = match ev.kinds {
             (true, true) => "sockets and regular files",
             (true, false) => "sockets",
             (false, true) => "regular files",
             (false, false) => "descriptors",
         };
-        f.evidence.facts.push(format!("the growing descriptors are {kinds}"));
+        f.evidence
+            .facts
+            .push(format!("the growing descriptors are {kinds}"));
     }
     if let Some(g) = ev.persist_conns {
-        f.evidence.facts.push(g.describe("net/http persistConn goroutines", |v| format!("{v:.0}")));
+        f.evidence
+            .facts
+            .push(g.describe("net/http persistConn goroutines", |v| format!("{v:.0}")));
     }
     if ev.loops.awaiting_body + ev.loops.idle > 0 {
         f.evidence.facts.push(format!(
@@ -234,16 +297,23 @@ pub fn finding(ev: &Evidence, files: &[String], source: &dyn Source) -> Option<F
         f.evidence.stacks.push(s.series.stack.clone());
     }
     if let Some((_, (file, line, _))) = &static_hit {
-        f.evidence.facts.push(format!("the static scanner finds {rule} in the service's code at {file}:{line}"));
+        f.evidence.facts.push(format!(
+            "the static scanner finds {rule} in the service's code at {file}:{line}"
+        ));
     }
     if ev.reclaimed > 0 {
-        f.evidence
-            .facts
-            .push(format!("forced GCs closed {} descriptors: unreferenced files or connections nobody closed", ev.reclaimed));
+        f.evidence.facts.push(format!(
+            "forced GCs closed {} descriptors: unreferenced files or connections nobody closed",
+            ev.reclaimed
+        ));
     }
     Some(f)
 }
 
 fn other_http_rule(rule: &str) -> &'static str {
-    if rule == "client-per-request" { "http-body-not-closed" } else { "client-per-request" }
+    if rule == "client-per-request" {
+        "http-body-not-closed"
+    } else {
+        "client-per-request"
+    }
 }

@@ -18,6 +18,15 @@ pub trait Source {
     /// (rule id, line) of the static scanner's findings inside the function that encloses `file:line`.
     fn static_rules(&self, file: &str, line: u32) -> Vec<(&'static str, u32)>;
 
+    /// The text of the top-level function that encloses `file:line`.
+    fn function_text(&self, file: &str, line: u32) -> Option<String>;
+
+    /// The text of the package-level function or method `name` in the package of `file`.
+    fn package_function(&self, file: &str, name: &str) -> Option<String>;
+
+    /// Whether any file of the package (directory) of `file` contains `needle`.
+    fn package_contains(&self, file: &str, needle: &str) -> bool;
+
     /// Static findings of `rule` anywhere in the package(s) the given files belong to.
     fn find_rule_in_packages(&self, files: &[String], rule: &str) -> Vec<(String, u32, String)>;
 }
@@ -35,6 +44,15 @@ impl Source for NoSource {
     }
     fn static_rules(&self, _: &str, _: u32) -> Vec<(&'static str, u32)> {
         Vec::new()
+    }
+    fn function_text(&self, _: &str, _: u32) -> Option<String> {
+        None
+    }
+    fn package_function(&self, _: &str, _: &str) -> Option<String> {
+        None
+    }
+    fn package_contains(&self, _: &str, _: &str) -> bool {
+        false
     }
     fn find_rule_in_packages(&self, _: &[String], _: &str) -> Vec<(String, u32, String)> {
         Vec::new()

@@ -55,7 +55,14 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
     } else {
         0.0
     };
-    Some(Trend { slope, intercept, s, var_s, z, p_increasing: 1.0 - normal_cdf(z) })
+    Some(Trend {
+        slope,
+        intercept,
+        s,
+        var_s,
+        z,
+        p_increasing: 1.0 - normal_cdf(z),
+    })
 }
 
 fn sign(v: f64) -> f64 {
@@ -94,7 +101,11 @@ pub fn median(v: &mut [f64]) -> f64 {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
 }
 
 /// Standard normal CDF via erfc (Numerical Recipes' Chebyshev fit, |error| < 1.2e-7).
@@ -111,7 +122,8 @@ fn erfc(x: f64) -> f64 {
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let r = t * poly.exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
@@ -127,11 +139,45 @@ mod tests {
     /// Expected values from pymannkendall 1.4 `original_test` (two-sided p) and scipy `theilslopes`.
     #[test]
     fn matches_reference_implementations() {
-        let cases: &[(&[f64], f64, f64, f64, f64, f64, f64)] = &[
-            (&[1., 2., 3., 5., 4., 6., 8., 7., 9., 10.], 41.0, 125.0, 3.577708764, 0.00034661935113455833, 1.0, 1.0),
-            (&[5., 5., 5., 5., 6., 6., 6., 5., 5., 5.], 3.0, 77.0, 0.227921153, 0.8197075378297882, 0.0, 5.0),
-            (&[10., 9., 9., 8., 9., 7., 7., 6., 5., 6.], -36.0, 119.333333, -3.203960538, 0.0013555105460927308, -0.5, 9.75),
-            (&[1., 1., 2., 2., 3., 3., 3., 4., 4., 5., 5., 5.], 57.0, 202.333333, 3.936899323, 8.254121545103743e-05, 0.4, 0.8),
+        // (series, S, Var(S), z, two-sided p, slope, intercept)
+        type Case<'a> = (&'a [f64], f64, f64, f64, f64, f64, f64);
+        let cases: &[Case] = &[
+            (
+                &[1., 2., 3., 5., 4., 6., 8., 7., 9., 10.],
+                41.0,
+                125.0,
+                3.577708764,
+                0.00034661935113455833,
+                1.0,
+                1.0,
+            ),
+            (
+                &[5., 5., 5., 5., 6., 6., 6., 5., 5., 5.],
+                3.0,
+                77.0,
+                0.227921153,
+                0.8197075378297882,
+                0.0,
+                5.0,
+            ),
+            (
+                &[10., 9., 9., 8., 9., 7., 7., 6., 5., 6.],
+                -36.0,
+                119.333333,
+                -3.203960538,
+                0.0013555105460927308,
+                -0.5,
+                9.75,
+            ),
+            (
+                &[1., 1., 2., 2., 3., 3., 3., 4., 4., 5., 5., 5.],
+                57.0,
+                202.333333,
+                3.936899323,
+                8.254121545103743e-05,
+                0.4,
+                0.8,
+            ),
         ];
         for &(y, s, var_s, z, p_two, slope, intercept) in cases {
             let t = trend(&idx(y.len()), y).unwrap();
@@ -139,9 +185,16 @@ mod tests {
             assert!((t.var_s - var_s).abs() < 1e-5, "{y:?}: var {}", t.var_s);
             assert!((t.z - z).abs() < 1e-8, "{y:?}: z {}", t.z);
             let two_sided = 2.0 * (1.0 - normal_cdf(t.z.abs()));
-            assert!((two_sided - p_two).abs() < 1e-6, "{y:?}: p {two_sided} want {p_two}");
+            assert!(
+                (two_sided - p_two).abs() < 1e-6,
+                "{y:?}: p {two_sided} want {p_two}"
+            );
             assert!((t.slope - slope).abs() < 1e-12, "{y:?}: slope {}", t.slope);
-            assert!((t.intercept - intercept).abs() < 1e-9, "{y:?}: intercept {}", t.intercept);
+            assert!(
+                (t.intercept - intercept).abs() < 1e-9,
+                "{y:?}: intercept {}",
+                t.intercept
+            );
         }
     }
 
