@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use std::hash::BuildHasher;
 
-use crate::profile::{Function, Line, Location, Mapping, Profile, Sample};
+use crate::profile::{Function, Label, Line, Location, Mapping, Profile, Sample};
 
 /// Two profiles that cannot be combined.
 #[derive(Debug, thiserror::Error)]
@@ -144,24 +144,41 @@ impl Merger {
             .collect()
     }
 
-    /// Adds `p` (borrowed: its samples are copied).
+    /// Adds `p` (borrowed: a sample is copied only when its key is new).
     fn add(&mut self, p: &Profile, scale: i64) {
         let location_map = self.add_tables(p);
         self.reserve(p.samples.len());
+        let mut locs: Vec<u32> = Vec::new();
+        let mut scratch: Vec<Label> = Vec::new();
         for s in &p.samples {
             if s.values.iter().all(|&v| v == 0) {
                 continue;
             }
-            let sample = Sample {
-                locations: s
-                    .locations
+            locs.clear();
+            locs.extend(
+                s.locations
                     .iter()
-                    .filter_map(|&l| location_map.get(l as usize).copied())
-                    .collect(),
-                values: s.values.clone(),
-                labels: s.labels.clone(),
+                    .map(|&l| location_map.get(l as usize).copied().unwrap_or(u32::MAX)),
+            );
+            let labels: &[Label] = if s.labels.is_sorted() {
+                &s.labels
+            } else {
+                scratch.clone_from(&s.labels);
+                scratch.sort();
+                &scratch
             };
-            self.insert(sample, scale);
+            let hash = self.hasher.hash_one((locs.as_slice(), labels));
+            match self.find(hash, &locs, labels) {
+                Some(i) => add_scaled(&mut self.out.samples[i].values, &s.values, scale),
+                None => {
+                    let sample = Sample {
+                        locations: locs.clone(),
+                        values: s.values.iter().map(|v| v.saturating_mul(scale)).collect(),
+                        labels: labels.to_vec(),
+                    };
+                    self.push(hash, sample);
+                }
+            }
         }
     }
 
@@ -176,7 +193,19 @@ impl Merger {
             for l in &mut sample.locations {
                 *l = location_map.get(*l as usize).copied().unwrap_or(u32::MAX);
             }
-            self.insert(sample, scale);
+            sample.labels.sort();
+            let hash = self
+                .hasher
+                .hash_one((sample.locations.as_slice(), sample.labels.as_slice()));
+            match self.find(hash, &sample.locations, &sample.labels) {
+                Some(i) => add_scaled(&mut self.out.samples[i].values, &sample.values, scale),
+                None => {
+                    for v in &mut sample.values {
+                        *v = v.saturating_mul(scale);
+                    }
+                    self.push(hash, sample);
+                }
+            }
         }
     }
 
@@ -187,35 +216,25 @@ impl Merger {
         self.heads.reserve(n);
     }
 
-    /// Adds one sample (locations already remapped) to the sample with the same
-    /// key, or appends it. Merged samples keep their labels sorted, so equal
-    /// label sets compare equal.
-    fn insert(&mut self, mut sample: Sample, scale: i64) {
-        sample.labels.sort();
-        for v in &mut sample.values {
-            *v = v.saturating_mul(scale);
-        }
-        let hash = self.hasher.hash_one((&sample.locations, &sample.labels));
+    /// The merged sample with this key (locations remapped, labels sorted:
+    /// merged samples keep their labels sorted so equal sets compare equal).
+    fn find(&self, hash: u64, locations: &[u32], labels: &[Label]) -> Option<usize> {
         let mut found = self.heads.get(&hash).copied();
         while let Some(i) = found {
             let candidate = &self.out.samples[i];
-            if candidate.locations == sample.locations && candidate.labels == sample.labels {
-                break;
+            if candidate.locations == locations && candidate.labels == labels {
+                return Some(i);
             }
             found = self.chain.get(i).copied().filter(|&n| n != usize::MAX);
         }
-        match found {
-            Some(i) => {
-                for (acc, v) in self.out.samples[i].values.iter_mut().zip(&sample.values) {
-                    *acc = acc.saturating_add(*v);
-                }
-            }
-            None => {
-                self.out.samples.push(sample);
-                let i = self.out.samples.len() - 1;
-                self.chain.push(self.heads.insert(hash, i).unwrap_or(usize::MAX));
-            }
-        }
+        None
+    }
+
+    /// Appends a sample with a key not seen before.
+    fn push(&mut self, hash: u64, sample: Sample) {
+        self.out.samples.push(sample);
+        let i = self.out.samples.len() - 1;
+        self.chain.push(self.heads.insert(hash, i).unwrap_or(usize::MAX));
     }
 
     fn finish(mut self) -> Profile {
@@ -286,5 +305,12 @@ impl Profile {
         m.add_owned(self, 1);
         m.add(base, -1);
         Ok(m.finish())
+    }
+}
+
+/// `acc += values × scale`, saturating.
+fn add_scaled(acc: &mut [i64], values: &[i64], scale: i64) {
+    for (a, v) in acc.iter_mut().zip(values) {
+        *a = a.saturating_add(v.saturating_mul(scale));
     }
 }

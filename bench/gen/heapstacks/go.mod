@@ -1,0 +1,3 @@
+module leakscope.dev/bench/gen/heapstacks
+
+go 1.26
