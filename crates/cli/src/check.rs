@@ -156,11 +156,21 @@ pub fn sample(args: &Args) -> Result<Run, SessionError> {
     let source = FsSource::new(args.source.clone());
     let no_source = leakscope_detect::source::NoSource;
     let src: &dyn leakscope_detect::source::Source = if args.no_source { &no_source } else { &source };
+    let build_info = pid.and_then(leakscope_collect::buildinfo::of_pid);
+    let build = leakscope_detect::caveats::Build {
+        go_version: build_info
+            .as_ref()
+            .map(|b| b.go_version.clone())
+            .or(session.go_version.clone()),
+        settings: build_info.map(|b| b.settings).unwrap_or_default(),
+    };
     let mut report = engine::analyze_with_onset(&snapshots, probe.as_ref(), &target, src, &Config::default());
     report.notes.extend(session.notes.iter().cloned());
-    if let Some(v) = &session.go_version {
+    leakscope_detect::caveats::annotate(&mut report.findings, &build);
+    if let Some(v) = &build.go_version {
         report.notes.push(format!("service built with {v}"));
     }
+    report.notes.extend(leakscope_detect::caveats::notes(&build));
     Ok(Run {
         report,
         samples: snapshots.len(),

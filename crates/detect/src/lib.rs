@@ -2,6 +2,7 @@
 //!
 //! Pure logic: a series of [`snapshot::Snapshot`]s in, [`finding::Report`] out. No I/O.
 
+pub mod caveats;
 pub mod engine;
 pub mod finding;
 pub mod frames;
