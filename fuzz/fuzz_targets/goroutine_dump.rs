@@ -2,15 +2,19 @@
 //! at a data-chosen point, then grouped and diffed against itself.
 #![no_main]
 
+use leakscope_profile::Limits;
 use leakscope_profile::goroutine_diff::diff_groups;
 use leakscope_profile::goroutine_dump::{DumpParser, parse_dump};
 use leakscope_profile::goroutine_group::{GroupOptions, group_dump};
-use leakscope_profile::Limits;
 use libfuzzer_sys::fuzz_target;
 
 /// Small limits keep each run fast and still exercise the limit paths.
 fn limits() -> Limits {
-    Limits { max_input_bytes: 4 << 20, max_records: 100_000, max_stack_depth: 1_000 }
+    Limits {
+        max_input_bytes: 4 << 20,
+        max_records: 100_000,
+        max_stack_depth: 1_000,
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
     let whole = parse_dump(data, &limits);
     let split = data.first().map_or(0, |&b| usize::from(b) % (data.len() + 1));
     let mut parser = DumpParser::new(&limits);
-    let chunked = parser.feed(&data[..split]).and_then(|()| parser.feed(&data[split..])).and_then(|()| parser.finish());
+    let chunked = parser
+        .feed(&data[..split])
+        .and_then(|()| parser.feed(&data[split..]))
+        .and_then(|()| parser.finish());
     match (whole, chunked) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "chunking changed the dump"),
         (Err(_), Err(_)) => {}
@@ -28,6 +35,9 @@ fuzz_target!(|data: &[u8]| {
         let g = group_dump(&d, &GroupOptions::default());
         assert_eq!(g.groups.iter().map(|g| g.count).sum::<u64>(), g.total);
         let diff = diff_groups(&g, &g);
-        assert!(diff.grown.is_empty() && diff.shrunk.is_empty(), "a snapshot minus itself must be empty");
+        assert!(
+            diff.grown.is_empty() && diff.shrunk.is_empty(),
+            "a snapshot minus itself must be empty"
+        );
     }
 });

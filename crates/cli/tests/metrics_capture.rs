@@ -60,8 +60,18 @@ fn prometheus_and_expvar_pages_match_the_process() {
     // runtime.NumGoroutine also counts the idle finalizer/cleanup goroutines the
     // profile leaves out, and each request brings a connection goroutine.
     let g = f.goroutines.unwrap();
-    assert!((g - goroutines).abs() <= 4.0, "go_goroutines {g} vs goroutine profile {goroutines}");
-    assert_eq!(g, text.lines().find_map(|l| l.strip_prefix("go_goroutines ")).unwrap().parse::<f64>().unwrap());
+    assert!(
+        (g - goroutines).abs() <= 4.0,
+        "go_goroutines {g} vs goroutine profile {goroutines}"
+    );
+    assert_eq!(
+        g,
+        text.lines()
+            .find_map(|l| l.strip_prefix("go_goroutines "))
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    );
     let open = f.open_fds.unwrap();
     assert!(
         (open - fds).abs() <= 2.0,
