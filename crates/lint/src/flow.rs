@@ -485,6 +485,22 @@ pub fn aliases(func: Node<'_>, src: &str, handles: &[String]) -> Vec<String> {
             }
             let names = syntax::assigned_names(n, src);
             let values = syntax::assigned_values(n);
+            // `w, err := NewWriter(f)` / `a, err = archive.New(f)`: the wrapper carries the handle.
+            if let ([first, ..], [value]) = (names.as_slice(), values.as_slice())
+                && let Some(c) = syntax::call(unparen(*value))
+            {
+                let ctor = ["New", "new", "Wrap", "wrap"]
+                    .iter()
+                    .any(|p| text(c.name, src).starts_with(p));
+                if ctor
+                    && *first != "_"
+                    && !first.contains('.')
+                    && c.args.iter().any(|a| out.iter().any(|h| h == text(*a, src)))
+                    && !out.iter().any(|h| h == first)
+                {
+                    out.push((*first).to_string());
+                }
+            }
             if names.len() != values.len() {
                 continue;
             }

@@ -21,6 +21,21 @@ enum St {
 /// `None` = this point is unreachable.
 type Path = Option<St>;
 
+/// The id of the `statement_list` directly holding the statement around `node`.
+fn statement_scope(node: Node<'_>) -> Option<usize> {
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        if p.kind() == "statement_list" {
+            return Some(p.id());
+        }
+        if syntax::is_function(p) {
+            return None;
+        }
+        cur = p;
+    }
+    None
+}
+
 /// Where the closing `}` of a block is.
 fn end_brace(block: Node<'_>) -> tree_sitter::Point {
     let mut p = block.end_position();
@@ -57,6 +72,8 @@ struct Walker<'c, 'a, 't, 'r> {
     res: &'c Resource<'t, 'r>,
     /// `None` when the resource is live from function entry.
     acquire: Option<Node<'t>>,
+    /// The statement list the acquisition is in: a `:=` elsewhere declares a new `err`.
+    acq_scope: Option<usize>,
     frames: Vec<Frame>,
     leak: Option<Leak>,
 }
@@ -86,10 +103,12 @@ fn run<'t>(
     } else {
         St::Open { fresh_err: false }
     };
+    let acq_scope = acquire.and_then(statement_scope);
     let mut w = Walker {
         ctx,
         res,
         acquire,
+        acq_scope,
         frames: Vec::new(),
         leak: None,
     };
@@ -200,6 +219,8 @@ impl<'t> Walker<'_, '_, 't, '_> {
         if let St::Open { fresh_err: true } = st
             && let Some(err) = &self.res.err_var
             && syntax::assigned_names(node, self.ctx.src()).iter().any(|n| n == err)
+            // `if err := f(); …` or `x, err := …` in an inner block declares a new err.
+            && (node.kind() != "short_var_declaration" || node.parent().map(|p| p.id()) == self.acq_scope)
             // `f, err = os.Open(other)` re-acquires: err still describes the handle.
             && !syntax::assigned_names(node, self.ctx.src()).iter().any(|n| self.res.handles.iter().any(|h| h == n))
         {
@@ -276,7 +297,19 @@ impl<'t> Walker<'_, '_, 't, '_> {
         };
         p = self.simple(cond, p);
         let st = p?;
-        let (then_p, else_p) = self.split_on_condition(cond, st);
+        // `if _, err := f.Write(b); err != nil`: that err is a new one, not the acquisition's.
+        let shadows = node.child_by_field_name("initializer").is_some_and(|i| {
+            i.kind() == "short_var_declaration"
+                && !self.acquire_inside(i)
+                && syntax::assigned_names(i, self.ctx.src())
+                    .iter()
+                    .any(|n| Some(*n) == self.res.err_var.as_deref())
+        });
+        let (then_p, else_p) = if shadows {
+            (Some(st), Some(st))
+        } else {
+            self.split_on_condition(cond, st)
+        };
         let then_end = match node.child_by_field_name("consequence") {
             Some(c) => self.stmt(c, then_p),
             None => then_p,

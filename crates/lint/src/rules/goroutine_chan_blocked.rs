@@ -79,7 +79,7 @@ fn check_go(ctx: &FileCtx<'_>, go_stmt: Node<'_>, out: &mut Vec<Finding>) {
         };
         let ch = outer.as_str();
         let serves = |x: Node<'_>| serves(ctx, x, ch, op, many);
-        let handles = flow::aliases(spawner, ctx.src(), &[outer.clone()]);
+        let handles = flow::aliases(spawner, ctx.src(), std::slice::from_ref(&outer));
         // Goroutines started in a loop are all pending once the loop is done.
         let start = outermost_loop(go_stmt).unwrap_or(go_stmt);
         let mut res = Resource::new(start, handles, &[]);
@@ -191,12 +191,15 @@ fn drains(recv: Node<'_>) -> bool {
     let Some(body) = lp.child_by_field_name("body") else {
         return false;
     };
-    !syntax::descendants_in_function(body).any(|n| {
-        matches!(
-            n.kind(),
-            "return_statement" | "break_statement" | "goto_statement"
-        )
-    })
+    // `case err := <-errC: active--; if active == 0 { return }`: counts the senders down.
+    let counts_down = syntax::descendants_in_function(body).any(|n| n.kind() == "dec_statement");
+    counts_down
+        || !syntax::descendants_in_function(body).any(|n| {
+            matches!(
+                n.kind(),
+                "return_statement" | "break_statement" | "goto_statement"
+            )
+        })
 }
 
 /// The outermost `for` of the function that contains `node` in its body.
