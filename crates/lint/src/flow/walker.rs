@@ -103,6 +103,16 @@ fn run<'t>(
     } else {
         St::Open { fresh_err: false }
     };
+    // `var f *os.File; defer func() { if f != nil { f.Close() } }()` registered
+    // before the acquisition covers every exit after it.
+    if let Some(a) = acquire {
+        let deferred_before = syntax::descendants_in_function(body).any(|n| {
+            n.kind() == "defer_statement" && n.end_byte() <= a.start_byte() && releases(ctx, res, n)
+        });
+        if deferred_before {
+            return None;
+        }
+    }
     let acq_scope = acquire.and_then(statement_scope);
     let mut w = Walker {
         ctx,
