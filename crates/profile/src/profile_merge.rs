@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use crate::profile::{Function, Label, Line, Location, Mapping, Profile, Sample};
 
@@ -38,7 +38,7 @@ struct Merger {
     mappings: HashMap<MappingKey, usize>,
     locations: HashMap<LocationKey, usize>,
     /// Sample key hash → the last merged sample with that hash; `chain` links the others.
-    heads: HashMap<u64, usize>,
+    heads: HashMap<u64, usize, BuildHasherDefault<KeyedHash>>,
     chain: Vec<usize>,
     hasher: std::collections::hash_map::RandomState,
 }
@@ -59,7 +59,7 @@ impl Merger {
             functions: HashMap::new(),
             mappings: HashMap::new(),
             locations: HashMap::new(),
-            heads: HashMap::new(),
+            heads: HashMap::default(),
             chain: Vec::new(),
             hasher: std::collections::hash_map::RandomState::new(),
         }
@@ -312,5 +312,27 @@ impl Profile {
 fn add_scaled(acc: &mut [i64], values: &[i64], scale: i64) {
     for (a, v) in acc.iter_mut().zip(values) {
         *a = a.saturating_add(v.saturating_mul(scale));
+    }
+}
+
+/// The hasher for maps keyed by a value that is already a keyed SipHash (of
+/// a sample's key): it passes the value through instead of hashing it again.
+/// Safe against crafted collisions because the key hash is randomly keyed.
+#[derive(Default)]
+pub(crate) struct KeyedHash(u64);
+
+impl Hasher for KeyedHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }

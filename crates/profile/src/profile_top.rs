@@ -2,10 +2,11 @@
 //! (as `go tool pprof -top` computes them), top user-code sites and top stacks.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use crate::attribution::is_user_function;
 use crate::profile::{Frame, Profile};
+use crate::profile_merge::KeyedHash;
 
 /// Flat and cumulative value of one function, as a row of `pprof -top`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -239,12 +240,12 @@ impl Profile {
     pub fn top_stacks(&self, index: usize) -> Vec<StackTotal> {
         let companion = self.companion_index(index);
         // Locations that print the same frames (function and line) are one key.
-        let mut frame_ids: HashMap<Vec<(Option<&str>, i64, u64)>, u32> = HashMap::new();
+        let mut frame_ids: HashMap<Vec<FrameKey<'_>>, u32> = HashMap::new();
         let location_key: Vec<u32> = self
             .locations
             .iter()
             .map(|l| {
-                let key: Vec<(Option<&str>, i64, u64)> = if l.lines.is_empty() {
+                let key: Vec<FrameKey<'_>> = if l.lines.is_empty() {
                     vec![(None, 0, l.address)]
                 } else {
                     l.lines
@@ -265,7 +266,7 @@ impl Profile {
         // Rows are found by the hash of their key; the key itself is never stored:
         // it is recomputed from a row's first sample when hashes collide.
         let hasher = std::collections::hash_map::RandomState::new();
-        let mut heads: HashMap<u64, usize> = HashMap::new();
+        let mut heads: HashMap<u64, usize, BuildHasherDefault<KeyedHash>> = HashMap::default();
         let mut chain: Vec<usize> = Vec::new();
         let mut stacks: Vec<StackTotal> = Vec::new();
         for (si, s) in self.samples.iter().enumerate() {
@@ -309,6 +310,9 @@ impl Profile {
         rows
     }
 }
+
+/// What identifies a frame in a printed stack: function, line, and the address when unsymbolized.
+type FrameKey<'a> = (Option<&'a str>, i64, u64);
 
 /// A sample's stack as frame-key ids (see [`Profile::top_stacks`]).
 fn stack_key<'a>(s: &'a crate::profile::Sample, location_key: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
