@@ -145,6 +145,15 @@ fn controls_are_not_leaks() {
 }
 
 #[test]
+fn pool_memory_is_a_hangover() {
+    let svc = Service::start("pool-hangover", Mode::Leaky, &[]).unwrap();
+    let (code, report) = check(&svc, "16s");
+    assert_eq!(report["verdict"], "hangover", "{report:#}");
+    assert_eq!(code, 0, "a hangover is not a leak");
+    assert_eq!(report["findings"][0]["rule"], "pool-hangover");
+}
+
+#[test]
 fn unreachable_target_exits_3() {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
