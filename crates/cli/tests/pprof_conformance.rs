@@ -212,6 +212,24 @@ fn heap_allocs_block_goroutine_threadcreate_match_go_tool_pprof() {
     check_user_sites(&mut f, &heap2_gc, "inuse_space", "bytes");
     check_user_sites(&mut f, &files[2], "alloc_space", "bytes");
     check_diff(&mut f, &heap1_gc, &heap2_gc, dir.path(), "inuse_space", "bytes");
+    // Profiles that pprof itself wrote after -base (negative values) and
+    // -diff_base (base samples marked `pprof::base`, totals taken over them).
+    for flag in ["-base", "-diff_base"] {
+        let out = dir.path().join(format!("pprof{flag}.pb.gz"));
+        let status = std::process::Command::new("go")
+            .args(["tool", "pprof", "-proto", "-output"])
+            .arg(&out)
+            .arg(format!("{flag}={}", heap1.display()))
+            .arg(&heap2)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        check_profile(&mut f, &out);
+    }
     check_diff(&mut f, &heap1, &heap2, dir.path(), "alloc_objects", "count");
     f.assert_none();
 }

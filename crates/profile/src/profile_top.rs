@@ -120,7 +120,9 @@ impl Profile {
         let mut rows: Vec<FunctionTotal> = acc
             .into_iter()
             .zip(nodes.names)
-            .filter(|((_, _, seen), _)| *seen != usize::MAX)
+            // As pprof's graph: a node is shown if a nonzero sample touched it
+            // and its values did not cancel out to zero (as they can in -diff_base profiles).
+            .filter(|((flat, cum, seen), _)| *seen != usize::MAX && (*flat != 0 || *cum != 0))
             .map(|((flat, cum, _), k)| FunctionTotal {
                 name: k.name(),
                 flat,
