@@ -205,6 +205,15 @@ fn heap_allocs_block_goroutine_threadcreate_match_go_tool_pprof() {
     let block_text = capture(&svc, "/debug/pprof/block?debug=1", dir.path(), "block.txt");
     drop(svc);
 
+    // The legacy text keeps Go's `# runtime.MemStats` trailer.
+    let text = leakscope_json(&["analyze", "--format", "json", files[6].to_str().unwrap()]);
+    let heap_alloc = text["files"][0]["memstats"]["HeapAlloc"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        heap_alloc.parse::<u64>().is_ok_and(|n| n > 0),
+        "no HeapAlloc in the trailer: {text}"
+    );
     let mut f = Failures::default();
     for file in files.iter().chain([&block_text]) {
         check_profile(&mut f, file);
