@@ -74,6 +74,8 @@ struct Walker<'c, 'a, 't, 'r> {
     acquire: Option<Node<'t>>,
     /// The statement list the acquisition is in: a `:=` elsewhere declares a new `err`.
     acq_scope: Option<usize>,
+    /// One of the handles is a named result: a bare `return` returns it.
+    named_result: bool,
     frames: Vec<Frame>,
     leak: Option<Leak>,
 }
@@ -119,6 +121,14 @@ fn run<'t>(
         res,
         acquire,
         acq_scope,
+        named_result: func.child_by_field_name("result").is_some_and(|r| {
+            r.kind() == "parameter_list"
+                && syntax::named_children(r).iter().any(|d| {
+                    let mut c = d.walk();
+                    d.children_by_field_name("name", &mut c)
+                        .any(|n| res.handles.iter().any(|h| h == ctx.text(n)))
+                })
+        }),
         frames: Vec::new(),
         leak: None,
     };
@@ -186,7 +196,9 @@ impl<'t> Walker<'_, '_, 't, '_> {
             "select_statement" => self.select_stmt(node, p),
             "return_statement" => {
                 let p = self.simple(node, p);
-                if matches!(p, Some(St::Open { .. })) {
+                // A bare `return` hands named results back to the caller.
+                let bare_named = node.named_child_count() == 0 && self.named_result;
+                if !bare_named && matches!(p, Some(St::Open { .. })) {
                     self.report(LeakKind::Return, node.start_position());
                 }
                 None
