@@ -1,6 +1,8 @@
 //! Merging profiles and subtracting a base, the way `go tool pprof` does for
 //! `-base`: the base is scaled by −1 and merged, samples with the same
 //! locations and labels add up, and samples that end at zero disappear.
+//! Arithmetic wraps like Go's `int64`, so `p − p` is empty for any `p` and
+//! absurd values give the numbers pprof gives.
 
 use std::collections::HashMap;
 
@@ -70,7 +72,7 @@ impl Merger {
     fn add_tables(&mut self, p: &Profile) -> Vec<u32> {
         let out = &mut self.out;
         out.period = out.period.max(p.period);
-        out.duration_nanos = out.duration_nanos.saturating_add(p.duration_nanos);
+        out.duration_nanos = out.duration_nanos.wrapping_add(p.duration_nanos);
         if p.time_nanos != 0 && (out.time_nanos == 0 || p.time_nanos < out.time_nanos) {
             out.time_nanos = p.time_nanos;
         }
@@ -173,7 +175,7 @@ impl Merger {
                 None => {
                     let sample = Sample {
                         locations: locs.clone(),
-                        values: s.values.iter().map(|v| v.saturating_mul(scale)).collect(),
+                        values: s.values.iter().map(|&v| scaled(v, scale)).collect(),
                         labels: labels.to_vec(),
                     };
                     self.push(hash, sample);
@@ -201,7 +203,7 @@ impl Merger {
                 Some(i) => add_scaled(&mut self.out.samples[i].values, &sample.values, scale),
                 None => {
                     for v in &mut sample.values {
-                        *v = v.saturating_mul(scale);
+                        *v = scaled(*v, scale);
                     }
                     self.push(hash, sample);
                 }
@@ -308,11 +310,25 @@ impl Profile {
     }
 }
 
-/// `acc += values × scale`, saturating.
+/// `acc += values × scale`, wrapping as Go's `int64` does.
 fn add_scaled(acc: &mut [i64], values: &[i64], scale: i64) {
     for (a, v) in acc.iter_mut().zip(values) {
-        *a = a.saturating_add(v.saturating_mul(scale));
+        *a = a.wrapping_add(scaled(*v, scale));
     }
+}
+
+/// `v × scale` as pprof's `Profile.Scale` computes it: through a float64,
+/// rounded (exact up to 2^53; beyond, pprof loses the same precision), and
+/// converted as Go on amd64 converts (out of range: the minimum int64).
+fn scaled(v: i64, scale: i64) -> i64 {
+    if scale == 1 {
+        return v;
+    }
+    let f = (v as f64 * scale as f64).round();
+    if f.is_nan() || f < -9.223_372_036_854_775_808e18 || f >= 9.223_372_036_854_775_808e18 {
+        return i64::MIN;
+    }
+    f as i64
 }
 
 /// The hasher for maps keyed by a value that is already a keyed SipHash (of

@@ -1,5 +1,6 @@
 //! Aggregations of a profile for one sample type: totals, top functions
 //! (as `go tool pprof -top` computes them), top user-code sites and top stacks.
+//! Sums wrap like Go's `int64`, so even absurd inputs give pprof's numbers.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
@@ -56,10 +57,10 @@ impl Profile {
     pub fn pprof_total(&self, index: usize) -> i64 {
         let (mut total, mut base) = (0i64, 0i64);
         for s in &self.samples {
-            let v = s.values.get(index).copied().unwrap_or(0).saturating_abs();
-            total = total.saturating_add(v);
+            let v = s.values.get(index).copied().unwrap_or(0).wrapping_abs();
+            total = total.wrapping_add(v);
             if s.labels.iter().any(|l| l.key == "pprof::base") {
-                base = base.saturating_add(v);
+                base = base.wrapping_add(v);
             }
         }
         if base > 0 { base } else { total }
@@ -68,7 +69,7 @@ impl Profile {
     /// The signed sum of sample values for a sample type (the net growth of a diff).
     pub fn net_total(&self, index: usize) -> i64 {
         self.samples.iter().fold(0i64, |acc, s| {
-            acc.saturating_add(s.values.get(index).copied().unwrap_or(0))
+            acc.wrapping_add(s.values.get(index).copied().unwrap_or(0))
         })
     }
 
@@ -107,12 +108,12 @@ impl Profile {
                 for &n in nodes.of_location(l as usize) {
                     let node = &mut acc[n];
                     if first {
-                        node.0 = node.0.saturating_add(v);
+                        node.0 = node.0.wrapping_add(v);
                         first = false;
                     }
                     if node.2 != si {
                         node.2 = si;
-                        node.1 = node.1.saturating_add(v);
+                        node.1 = node.1.wrapping_add(v);
                     }
                 }
             }
@@ -131,10 +132,10 @@ impl Profile {
             .collect();
         rows.sort_by(|a, b| {
             b.flat
-                .saturating_abs()
-                .cmp(&a.flat.saturating_abs())
+                .wrapping_abs()
+                .cmp(&a.flat.wrapping_abs())
                 .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| b.cum.saturating_abs().cmp(&a.cum.saturating_abs()))
+                .then_with(|| b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs()))
         });
         rows
     }
@@ -189,7 +190,7 @@ impl Profile {
                     }
                     if acc.last_sample != si {
                         acc.last_sample = si;
-                        acc.cum = acc.cum.saturating_add(v);
+                        acc.cum = acc.cum.wrapping_add(v);
                     }
                 }
             }
@@ -198,21 +199,17 @@ impl Profile {
             };
             let acc = &mut sites[site];
             acc.attributed = true;
-            acc.flat = acc.flat.saturating_add(v);
-            acc.flat_companion = acc.flat_companion.saturating_add(c);
+            acc.flat = acc.flat.wrapping_add(v);
+            acc.flat_companion = acc.flat_companion.wrapping_add(c);
             let line = acc.lines.entry(line).or_insert(0);
-            *line = line.saturating_add(v);
+            *line = line.wrapping_add(v);
         }
         let mut rows: Vec<SiteTotal> = sites
             .into_iter()
             .filter(|a| a.attributed)
             .map(|a| {
                 let mut lines: Vec<(i64, i64)> = a.lines.into_iter().collect();
-                lines.sort_by(|x, y| {
-                    y.1.saturating_abs()
-                        .cmp(&x.1.saturating_abs())
-                        .then(x.0.cmp(&y.0))
-                });
+                lines.sort_by(|x, y| y.1.wrapping_abs().cmp(&x.1.wrapping_abs()).then(x.0.cmp(&y.0)));
                 SiteTotal {
                     function: if a.name.is_empty() {
                         "(unsymbolized)".to_string()
@@ -230,8 +227,8 @@ impl Profile {
             .collect();
         rows.sort_by(|a, b| {
             b.flat
-                .saturating_abs()
-                .cmp(&a.flat.saturating_abs())
+                .wrapping_abs()
+                .cmp(&a.flat.wrapping_abs())
                 .then_with(|| a.function.cmp(&b.function))
         });
         rows
@@ -299,14 +296,14 @@ impl Profile {
                 stacks.len() - 1
             });
             let row = &mut stacks[r];
-            row.value = row.value.saturating_add(v);
-            row.companion = row.companion.map(|x| x.saturating_add(c.unwrap_or(0)));
+            row.value = row.value.wrapping_add(v);
+            row.companion = row.companion.map(|x| x.wrapping_add(c.unwrap_or(0)));
         }
         let mut rows = stacks;
         rows.sort_by(|a, b| {
             b.value
-                .saturating_abs()
-                .cmp(&a.value.saturating_abs())
+                .wrapping_abs()
+                .cmp(&a.value.wrapping_abs())
                 .then(a.sample.cmp(&b.sample))
         });
         rows
