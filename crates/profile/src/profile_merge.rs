@@ -324,8 +324,10 @@ fn scaled(v: i64, scale: i64) -> i64 {
     if scale == 1 {
         return v;
     }
+    // 2^63: the first float64 past the int64 range.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     let f = (v as f64 * scale as f64).round();
-    if f.is_nan() || f < -9.223_372_036_854_775_808e18 || f >= 9.223_372_036_854_775_808e18 {
+    if !(-LIMIT..LIMIT).contains(&f) {
         return i64::MIN;
     }
     f as i64
