@@ -9,7 +9,9 @@ use leakscope_profile::Profile;
 use serde::Serialize;
 
 use crate::output::{human, md_cell, short_file, signed};
-use crate::profile_summary::{FunctionRow, LineValue, SiteRow, StackRow, profile_type, stack_frames};
+use crate::profile_summary::{
+    FunctionRow, LineValue, SiteRow, StackRow, frame_text, profile_type, stack_frames,
+};
 
 /// One side of the diff.
 #[derive(Serialize, Debug)]
@@ -153,11 +155,15 @@ pub fn render_text(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result<()>
         )?;
     }
     let companion = r.companion.as_deref().unwrap_or("");
+    let with = if companion.is_empty() {
+        String::new()
+    } else {
+        format!(" and {companion}")
+    };
     writeln!(
         out,
-        "\n  growth by user site ({}{}):",
-        r.sample_index,
-        if companion.is_empty() { "" } else { ", " }
+        "\n  growth by user site (first user-code frame of each stack), {}{with}:",
+        r.sample_index
     )?;
     writeln!(
         out,
@@ -197,7 +203,7 @@ pub fn render_text(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result<()>
             .unwrap_or_default();
         writeln!(out, "  #{} {}{c}", i + 1, signed(st.value, unit))?;
         for f in &st.frames {
-            writeln!(out, "      {}  {}:{}", f.function, short_file(&f.file), f.line)?;
+            writeln!(out, "      {}", frame_text(f))?;
         }
     }
     if let Some(o) = &r.output {
@@ -246,7 +252,7 @@ pub fn render_markdown(r: &ProfileDiff, out: &mut impl Write) -> std::io::Result
     for (i, st) in r.stacks.iter().enumerate() {
         writeln!(out, "{}. {}\n\n```", i + 1, signed(st.value, unit))?;
         for f in &st.frames {
-            writeln!(out, "{}  {}:{}", f.function, short_file(&f.file), f.line)?;
+            writeln!(out, "{}", frame_text(f))?;
         }
         writeln!(out, "```\n")?;
     }

@@ -155,6 +155,15 @@ pub fn profile_type(p: &Profile) -> String {
     }
 }
 
+/// One evidence frame as printed: `function  dir/file.go:line`, or the bare
+/// address of a frame Go printed no symbol for.
+pub fn frame_text(f: &FrameRow) -> String {
+    if f.file.is_empty() {
+        return f.function.clone();
+    }
+    format!("{}  {}:{}", f.function, short_file(&f.file), f.line)
+}
+
 /// The frames of one sample, for evidence.
 pub fn stack_frames(p: &Profile, sample: usize) -> Vec<FrameRow> {
     let Some(s) = p.samples.get(sample) else {
@@ -303,7 +312,7 @@ pub fn render_text(s: &ProfileSummary, out: &mut impl Write) -> std::io::Result<
         };
         writeln!(out, "  #{} {}{companion}", i + 1, human(st.value, unit))?;
         for f in &st.frames {
-            writeln!(out, "      {}  {}:{}", f.function, short_file(&f.file), f.line)?;
+            writeln!(out, "      {}", frame_text(f))?;
         }
     }
     Ok(())
@@ -345,7 +354,7 @@ pub fn render_markdown(s: &ProfileSummary, out: &mut impl Write) -> std::io::Res
     for (i, st) in s.top_stacks.iter().enumerate() {
         writeln!(out, "{}. {}\n\n```", i + 1, human(st.value, unit))?;
         for f in &st.frames {
-            writeln!(out, "{}  {}:{}", f.function, short_file(&f.file), f.line)?;
+            writeln!(out, "{}", frame_text(f))?;
         }
         writeln!(out, "```\n")?;
     }
