@@ -4,6 +4,9 @@
 //! The inputs are real profiles captured from a corpus program by this test,
 //! then cut, corrupted or inflated.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -164,10 +167,13 @@ fn truncated_raw_proto() {
     assert!(msg.starts_with("malformed pprof profile: "), "{msg}");
 }
 
+/// A name, a way to break a real profile, and what the error must say.
+type Corruption = (&'static str, fn(&mut pb::Profile), &'static str);
+
 #[test]
 fn dangling_ids() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, fn(&mut pb::Profile), &str); 5] = [
+    let cases: [Corruption; 5] = [
         (
             "location",
             |p| p.sample[0].location_id[0] = 999_999,

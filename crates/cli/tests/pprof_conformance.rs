@@ -4,6 +4,9 @@
 //!
 //! Needs Go on PATH (the corpus is built with it).
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod pprof_support;
 
 use std::path::{Path, PathBuf};
