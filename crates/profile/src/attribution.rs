@@ -56,12 +56,18 @@ mod tests {
     fn user_frames() {
         let none: &[String] = &[];
         assert!(is_user_function("main.handler", none));
-        assert!(is_user_function("leakscope.dev/corpus/internal/svc.generate.func1", none));
+        assert!(is_user_function(
+            "leakscope.dev/corpus/internal/svc.generate.func1",
+            none
+        ));
         assert!(is_user_function("github.com/acme/api.(*Server).serve", none));
         assert!(!is_user_function("runtime.gopark", none));
         assert!(!is_user_function("net/http.(*persistConn).readLoop", none));
         assert!(!is_user_function("sync.(*WaitGroup).Wait", none));
-        assert!(!is_user_function("golang.org/x/net/http2.(*Framer).ReadFrame", none));
+        assert!(!is_user_function(
+            "golang.org/x/net/http2.(*Framer).ReadFrame",
+            none
+        ));
         let vendors = vec!["github.com/acme/vendored".to_string()];
         assert!(!is_user_function("github.com/acme/vendored/lib.Do", &vendors));
     }

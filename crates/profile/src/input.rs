@@ -192,10 +192,14 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 pub fn gunzip(bytes: &[u8], max: u64) -> Result<Vec<u8>, ParseError> {
     // The last member's trailer holds its size mod 2^32: a hint (never trusted
     // past `max`, nor past a 64× ratio) that spares regrowing a large buffer.
-    let hint = bytes.len().checked_sub(4).and_then(|i| bytes.get(i..)).map_or(0, |t| {
-        u32::from_le_bytes([t[0], t[1], t[2], t[3]]) as usize
-    });
-    let cap = hint.min(usize::try_from(max).unwrap_or(usize::MAX)).min(bytes.len().saturating_mul(64));
+    let hint = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|i| bytes.get(i..))
+        .map_or(0, |t| u32::from_le_bytes([t[0], t[1], t[2], t[3]]) as usize);
+    let cap = hint
+        .min(usize::try_from(max).unwrap_or(usize::MAX))
+        .min(bytes.len().saturating_mul(64));
     let mut out = Vec::with_capacity(cap);
     MultiGzDecoder::new(bytes)
         .take(max.saturating_add(1))
