@@ -166,9 +166,22 @@ impl Session {
     /// Two forced GCs back to back: what the second one releases was only
     /// held by `sync.Pool`'s victim cache.
     pub fn hangover_probe(&mut self) -> Option<HangoverProbe> {
-        let first = self.heap().ok()?;
-        let second = self.heap().ok()?;
-        Some(HangoverProbe { first, second })
+        // Work between the two GCs can take buffers out of the pool and put them back;
+        // a few tries a moment apart, keeping the pair that released most.
+        let total = |h: &[HeapSample]| h.iter().map(|s| s.inuse_bytes).sum::<f64>();
+        let mut best: Option<(f64, HangoverProbe)> = None;
+        for attempt in 0..5 {
+            if attempt > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            let Ok(first) = self.heap() else { break };
+            let Ok(second) = self.heap() else { break };
+            let released = total(&first) - total(&second);
+            if best.as_ref().is_none_or(|(r, _)| released > *r) {
+                best = Some((released, HangoverProbe { first, second }));
+            }
+        }
+        best.map(|(_, p)| p)
     }
 
     /// The post-GC heap profile (proto: it keeps the runtime frames that say
