@@ -83,7 +83,7 @@ func lookup(key string, now time.Time) ([]byte, bool) {
 // storePage caches page under key; nothing ever removes it.
 func storePage(key string, page []byte) {
 	cacheMu.Lock()
-	pageCache[key] = cachedPage{body: page, expires: time.Now().Add(pageTTL)}
+	pageCache[key] = cachedPage{body: page, expires: time.Now().Add(pageTTL)} // want "cache-unbounded"
 	cacheMu.Unlock()
 }
 

@@ -96,7 +96,7 @@ func (sh *shop) scheduleFollowUp(o order) {
 	due := time.Now().Add(followUpDelay)
 	if sh.leaky {
 		// The closure captures o, and with it o.Attachment's 128 KiB backing array.
-		sh.followUps.Schedule(due, func() { sh.sendReviewRequest(o.Email, o.ID) })
+		sh.followUps.Schedule(due, func() { sh.sendReviewRequest(o.Email, o.ID) }) // want "closure-retains"
 		return
 	}
 	email, id := o.Email, o.ID

@@ -68,7 +68,7 @@ func (l *Ledger) Account(id string) *Account {
 	a := l.accounts[id]
 	if a == nil {
 		a = &Account{}
-		l.accounts[id] = a
+		l.accounts[id] = a // want "cache-unbounded" (one account per client-sent id, never removed)
 	}
 	return a
 }

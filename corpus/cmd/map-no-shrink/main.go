@@ -146,7 +146,7 @@ func (b *broker) handleConnect(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := &session{device: device, acked: since}
-	b.sessions[device] = s
+	b.sessions[device] = s // want "cache-unbounded" (one session per client-sent device, never deleted)
 	first, last := b.replay(s, since)
 	fmt.Fprintf(w, "%d %d\n", first, last)
 }

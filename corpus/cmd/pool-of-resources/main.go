@@ -184,7 +184,7 @@ func (p *syncConnPool) get() (*inventoryConn, error) {
 	return dialInventory(p.addr)
 }
 
-func (p *syncConnPool) put(ic *inventoryConn) { p.pool.Put(ic) }
+func (p *syncConnPool) put(ic *inventoryConn) { p.pool.Put(ic) } // want "pool-of-resources"
 
 // boundedConnPool keeps at most cap(idle) idle connections and closes the rest.
 type boundedConnPool struct {

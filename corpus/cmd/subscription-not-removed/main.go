@@ -125,7 +125,7 @@ func subscribe(bus *Bus) (<-chan Event, func()) {
 
 // watchOnce is the leaky version: the subscription outlives the request.
 func watchOnce(ctx context.Context, bus *Bus) (Event, bool) {
-	events, _ := subscribe(bus)
+	events, _ := subscribe(bus) // want "subscription-not-removed"
 	return waitEvent(ctx, events)
 }
 

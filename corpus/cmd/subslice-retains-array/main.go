@@ -77,7 +77,7 @@ func handleUpload(idx *index, leaky bool) http.HandlerFunc {
 			Uploaded: time.Now(),
 		}
 		if leaky {
-			idx.put(id, meta)
+			idx.put(id, meta) // want "subslice-retains-array"
 		} else {
 			idx.put(strings.Clone(id), meta)
 		}
@@ -88,7 +88,7 @@ func handleUpload(idx *index, leaky bool) http.HandlerFunc {
 // put records meta under id.
 func (idx *index) put(id string, meta docMeta) {
 	idx.mu.Lock()
-	idx.docs[id] = meta
+	idx.docs[id] = meta // want "cache-unbounded" (one entry per uploaded id, never evicted)
 	idx.mu.Unlock()
 }
 

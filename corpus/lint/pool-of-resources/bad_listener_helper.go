@@ -14,7 +14,11 @@ func openProbe() net.Listener {
 	return ln
 }
 
-var probes = sync.Pool{New: func() any { return openProbe() }} // want "pool-of-resources"
+var probes sync.Pool
+
+func init() {
+	probes.New = func() any { return openProbe() } // want "pool-of-resources"
+}
 
 func probeAddr() string {
 	ln, ok := probes.Get().(net.Listener)

@@ -16,14 +16,22 @@ func dialBackend() any {
 	return c
 }
 
-var backendConns = sync.Pool{New: dialBackend} // want "pool-of-resources"
+type backendClient struct {
+	conns sync.Pool
+}
 
-func backendWrite(p []byte) error {
-	c, ok := backendConns.Get().(net.Conn)
+func newBackendClient() *backendClient {
+	bc := &backendClient{}
+	bc.conns.New = dialBackend // want "pool-of-resources"
+	return bc
+}
+
+func (bc *backendClient) write(p []byte) error {
+	c, ok := bc.conns.Get().(net.Conn)
 	if !ok {
 		return net.ErrClosed
 	}
 	_, err := c.Write(p)
-	backendConns.Put(c)
+	bc.conns.Put(c)
 	return err
 }

@@ -75,6 +75,10 @@ pub struct PackageFacts {
     pub handler_callees: HashSet<String>,
     /// Names declared (as fields or variables) with a `sync.Mutex`/`RWMutex` type.
     pub mutex_names: HashSet<String>,
+    /// Whole-package indexes (request path, container bounds, views of large
+    /// buffers) for the retention/cache/pool/subscription rules, built on
+    /// first use so packages those rules skip never pay for them.
+    pub index: std::sync::OnceLock<crate::rules::pkg_index::PackageIndex>,
 }
 
 impl PackageFacts {

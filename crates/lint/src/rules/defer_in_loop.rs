@@ -71,6 +71,9 @@ impl Rule for DeferInLoop {
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        if !ctx.src().contains("defer") {
+            return;
+        }
         for defer in ctx.nodes_of_kind("defer_statement") {
             let Some(the_loop) = syntax::ancestor_in_function(defer, &["for_statement"]) else {
                 continue;

@@ -5,6 +5,13 @@ use crate::context::FileCtx;
 use crate::finding::Finding;
 
 pub mod acquire;
+pub mod bounds;
+pub mod buffer_facts;
+pub mod buffers;
+pub mod pkg_index;
+pub mod pools;
+pub mod reach;
+pub mod scopes;
 pub mod spawn;
 
 mod client_per_request;
@@ -17,8 +24,14 @@ mod goroutine_waitgroup_stuck;
 mod http_body_not_closed;
 mod sql_rows_not_closed;
 
+mod cache_unbounded;
 mod cgo_not_freed;
+mod closure_retains;
 mod defer_in_loop;
+mod pool_of_resources;
+mod pool_put_unbounded;
+mod subscription_not_removed;
+mod subslice_retains_array;
 mod ticker_not_stopped;
 mod timer_in_loop;
 
@@ -46,10 +59,16 @@ pub static RULES: &[&dyn Rule] = &[
     &sql_rows_not_closed::SqlRowsNotClosed,
     &file_not_closed::FileNotClosed,
     &client_per_request::ClientPerRequest,
+    &closure_retains::ClosureRetains,
+    &subslice_retains_array::SubsliceRetainsArray,
+    &cache_unbounded::CacheUnbounded,
+    &pool_of_resources::PoolOfResources,
+    &pool_put_unbounded::PoolPutUnbounded,
     &defer_in_loop::DeferInLoop,
     &ticker_not_stopped::TickerNotStopped,
     &timer_in_loop::TimerInLoop,
     &cgo_not_freed::CgoNotFreed,
+    &subscription_not_removed::SubscriptionNotRemoved,
 ];
 
 /// The rule with `id`, if it is a static rule.

@@ -69,7 +69,8 @@ impl Rule for TickerNotStopped {
     }
 
     fn check(&self, ctx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        if !ctx.file.imports_path("time") {
+        let src = ctx.src();
+        if !ctx.file.imports_path("time") || !(src.contains("NewTicker") || src.contains("Tick(")) {
             return;
         }
         for call in ctx.nodes_of_kind("call_expression") {
