@@ -42,6 +42,11 @@ struct Merger {
     /// Sample key hash → the last merged sample with that hash; `chain` links the others.
     heads: HashMap<u64, usize, BuildHasherDefault<KeyedHash>>,
     chain: Vec<usize>,
+    /// Each merged sample's key hash, in sample order.
+    hashes: Vec<u64>,
+    /// The sample after the last one found or added: profiles of one process
+    /// list their stacks in the same order, so the next key is usually there.
+    guess: usize,
     hasher: std::collections::hash_map::RandomState,
 }
 
@@ -63,6 +68,8 @@ impl Merger {
             locations: HashMap::new(),
             heads: HashMap::default(),
             chain: Vec::new(),
+            hashes: Vec::new(),
+            guess: 0,
             hasher: std::collections::hash_map::RandomState::new(),
         }
     }
@@ -215,16 +222,26 @@ impl Merger {
     fn reserve(&mut self, n: usize) {
         self.out.samples.reserve(n);
         self.chain.reserve(n);
+        self.hashes.reserve(n);
         self.heads.reserve(n);
     }
 
     /// The merged sample with this key (locations remapped, labels sorted:
     /// merged samples keep their labels sorted so equal sets compare equal).
-    fn find(&self, hash: u64, locations: &[u32], labels: &[Label]) -> Option<usize> {
+    fn find(&mut self, hash: u64, locations: &[u32], labels: &[Label]) -> Option<usize> {
+        let is = |i: usize| {
+            let candidate = &self.out.samples[i];
+            candidate.locations == locations && candidate.labels == labels
+        };
+        // The cheap guess first: one sequential read instead of a hash probe.
+        if self.hashes.get(self.guess) == Some(&hash) && is(self.guess) {
+            self.guess += 1;
+            return Some(self.guess - 1);
+        }
         let mut found = self.heads.get(&hash).copied();
         while let Some(i) = found {
-            let candidate = &self.out.samples[i];
-            if candidate.locations == locations && candidate.labels == labels {
+            if is(i) {
+                self.guess = i + 1;
                 return Some(i);
             }
             found = self.chain.get(i).copied().filter(|&n| n != usize::MAX);
@@ -236,6 +253,7 @@ impl Merger {
     fn push(&mut self, hash: u64, sample: Sample) {
         self.out.samples.push(sample);
         let i = self.out.samples.len() - 1;
+        self.hashes.push(hash);
         self.chain.push(self.heads.insert(hash, i).unwrap_or(usize::MAX));
     }
 
