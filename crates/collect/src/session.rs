@@ -170,15 +170,19 @@ impl Session {
         // a few tries a moment apart, keeping the pair that released most.
         let total = |h: &[HeapSample]| h.iter().map(|s| s.inuse_bytes).sum::<f64>();
         let mut best: Option<(f64, HangoverProbe)> = None;
-        for attempt in 0..5 {
+        for attempt in 0..8 {
             if attempt > 0 {
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
             let Ok(first) = self.heap() else { break };
             let Ok(second) = self.heap() else { break };
             let released = total(&first) - total(&second);
+            let clear = released >= (1 << 20) as f64 && released >= 0.1 * total(&first);
             if best.as_ref().is_none_or(|(r, _)| released > *r) {
                 best = Some((released, HangoverProbe { first, second }));
+            }
+            if clear {
+                break;
             }
         }
         best.map(|(_, p)| p)
