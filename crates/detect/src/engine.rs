@@ -227,6 +227,7 @@ pub fn analyze(
         growing_sites: &resource_sites,
         supporting: &supporting,
         reclaimed,
+        sockets: resource::socket_states(snapshots),
     };
     let resource_found = evidence.any();
     if let Some(f) = resource::finding(&evidence, &files, source) {

@@ -146,6 +146,18 @@ pub struct Evidence<'a> {
     pub supporting: &'a [SiteGrowth],
     /// Descriptors the forced GCs closed.
     pub reclaimed: u64,
+    /// TCP sockets (ESTABLISHED, CLOSE_WAIT) at the first and the last sample, from /proc.
+    pub sockets: Option<((u64, u64), (u64, u64))>,
+}
+
+/// ESTABLISHED and CLOSE_WAIT sockets of the process at the first and last sample.
+pub fn socket_states(snapshots: &[Snapshot]) -> Option<((u64, u64), (u64, u64))> {
+    let procs: Vec<&crate::snapshot::ProcStats> = snapshots.iter().filter_map(|s| s.proc.as_ref()).collect();
+    let (first, last) = (procs.first()?, procs.last()?);
+    Some((
+        (first.established, first.close_wait),
+        (last.established, last.close_wait),
+    ))
 }
 
 impl Evidence<'_> {
