@@ -37,7 +37,7 @@ func upload(w http.ResponseWriter, r *http.Request) {
 
 // A ticker loop per request.
 func status(w http.ResponseWriter, r *http.Request) {
-	t := time.NewTicker(time.Second) // want "ticker-not-stopped"
+	t := time.NewTicker(time.Second)
 	go func() { // want "goroutine-select-forever"
 		for range t.C {
 			handleEvent("tick")

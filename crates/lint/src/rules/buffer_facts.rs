@@ -112,15 +112,17 @@ pub fn facts(
     }
     // Only functions that touch something buffer-like can produce facts;
     // calls into functions with facts are checked per round.
-    let touches: Vec<(usize, Node<'_>, bool)> = scopes
+    let touches: Vec<(usize, Node<'_>, bool, HashSet<&str>)> = scopes
         .funcs
         .iter()
         .map(|&(i, f)| {
-            (
-                i,
-                f,
-                mentions_buffers(files[i], scopes.nodes(i, f), &facts.consts),
-            )
+            let nodes = scopes.nodes(i, f);
+            let called = nodes
+                .iter()
+                .filter_map(|n| syntax::call(*n))
+                .map(|c| text(c.name, &files[i].src))
+                .collect();
+            (i, f, mentions_buffers(files[i], nodes, &facts.consts), called)
         })
         .collect();
     // Round 1 looks at functions with buffer operations; later rounds only at
@@ -128,12 +130,13 @@ pub fn facts(
     let mut new_names: Option<HashSet<String>> = None;
     for _ in 0..4 {
         let mut added: HashSet<String> = HashSet::new();
-        for &(i, func, buffer_ops) in &touches {
+        for (i, func, buffer_ops, called) in &touches {
+            let (i, func, buffer_ops) = (*i, *func, *buffer_ops);
             let f = files[i];
             let nodes = scopes.nodes(i, func);
             let process = match &new_names {
                 None => buffer_ops,
-                Some(new) => affected(f, func, nodes, new),
+                Some(new) => affected(f, func, called, new),
             };
             if !process {
                 continue;
@@ -198,11 +201,9 @@ fn mentions_buffers(file: &SourceFile, nodes: &[Node<'_>], consts: &HashMap<Stri
 
 /// True if `func` is one of `names` (its parameters got new values) or calls
 /// one of them (its results got new facts).
-fn affected(file: &SourceFile, func: Node<'_>, nodes: &[Node<'_>], names: &HashSet<String>) -> bool {
+fn affected(file: &SourceFile, func: Node<'_>, called: &HashSet<&str>, names: &HashSet<String>) -> bool {
     syntax::function_name(func, &file.src).is_some_and(|n| names.contains(n))
-        || nodes
-            .iter()
-            .any(|n| syntax::call(*n).is_some_and(|c| names.contains(file.text(c.name))))
+        || called.iter().any(|c| names.contains(*c))
 }
 
 /// (parameter whose view is returned, large buffer whose view is returned).

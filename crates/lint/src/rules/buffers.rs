@@ -122,19 +122,7 @@ pub enum Params {
 impl<'f> Locals<'f> {
     /// Classifies the variables of `func`; parameters start as `params` says.
     pub fn of(file: &'f SourceFile, facts: &'f BufferFacts, func: Node<'_>, params: Params) -> Locals<'f> {
-        let Some(body) = func.child_by_field_name("body") else {
-            return Locals::with_nodes(file, facts, func, params, &[]);
-        };
-        let stmts: Vec<Node<'_>> = descendants(body)
-            .filter(|n| {
-                matches!(
-                    n.kind(),
-                    "short_var_declaration" | "assignment_statement" | "var_spec" | "range_clause"
-                )
-            })
-            .filter(|n| syntax::enclosing_function(*n).is_some_and(|f| f.id() == func.id()))
-            .collect();
-        Locals::with_nodes(file, facts, func, params, &stmts)
+        Locals::with_nodes(file, facts, func, params, &super::scopes::own_nodes(func))
     }
 
     /// Like [`Locals::of`], given `func`'s own nodes (other kinds are skipped).

@@ -83,15 +83,16 @@ impl Rule for ClosureRetains {
                 continue;
             }
             let index = pkg_index::index(ctx);
+            let Some(sink) = escapes(ctx, index, file_idx, outer, lit) else {
+                continue;
+            };
             let locals = locals_of
                 .entry(outer.id())
                 .or_insert_with(|| Locals::of(ctx.file, &index.buffers, outer, Params::FromCallers));
             let Some((var, origin)) = projected_capture(ctx, index, file_idx, lit, outer, locals) else {
                 continue;
             };
-            let Some(sink) = escapes(ctx, index, file_idx, outer, lit) else {
-                continue;
-            };
+
             out.push(ctx.finding(
                 ID,
                 lit,

@@ -78,6 +78,9 @@ impl Rule for DeferInLoop {
             let Some(the_loop) = syntax::ancestor_in_function(defer, &["for_statement"]) else {
                 continue;
             };
+            if once_guarded(ctx, defer, the_loop) {
+                continue;
+            }
             let Some(func) = syntax::enclosing_function(defer) else {
                 continue;
             };
@@ -144,4 +147,71 @@ fn held(ctx: &FileCtx<'_>, defer: Node<'_>) -> String {
         Some(r) if !r.is_empty() && !ctx.file.imports.contains_key(r) => format!("`{r}`"),
         _ => "the deferred call".into(),
     }
+}
+
+/// True if the defer sits in a lazy-initialisation block inside the loop —
+/// `if x == nil { x = …; defer … }` (or `if !done { done = true; … }`) — whose
+/// condition the block itself makes false, so it runs at most once.
+fn once_guarded(ctx: &FileCtx<'_>, defer: Node<'_>, the_loop: Node<'_>) -> bool {
+    let mut cur = defer.parent();
+    while let Some(n) = cur {
+        if n.id() == the_loop.id() {
+            return false;
+        }
+        if n.kind() == "if_statement"
+            && let (Some(cond), Some(then)) = (
+                n.child_by_field_name("condition"),
+                n.child_by_field_name("consequence"),
+            )
+            && syntax::contains(then, defer)
+            && let Some(guard) = zero_test(ctx, unparen(cond))
+            && assigns(ctx, then, guard)
+        {
+            return true;
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// `x == nil`, `nil == x`, `!x`, `x == 0`, `x == ""` → `x`.
+fn zero_test<'a>(ctx: &FileCtx<'a>, cond: Node<'_>) -> Option<&'a str> {
+    match cond.kind() {
+        "unary_expression"
+            if cond
+                .child_by_field_name("operator")
+                .is_some_and(|o| ctx.text(o) == "!") =>
+        {
+            cond.child_by_field_name("operand").map(|o| ctx.text(unparen(o)))
+        }
+        "binary_expression"
+            if cond
+                .child_by_field_name("operator")
+                .is_some_and(|o| ctx.text(o) == "==") =>
+        {
+            let (l, r) = (
+                cond.child_by_field_name("left")?,
+                cond.child_by_field_name("right")?,
+            );
+            let zero = |n: Node<'_>| matches!(ctx.text(unparen(n)), "nil" | "0" | "\"\"" | "false");
+            if zero(r) {
+                Some(ctx.text(unparen(l)))
+            } else if zero(l) {
+                Some(ctx.text(unparen(r)))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// True if `block` assigns `name` with `=` (outside nested function literals).
+fn assigns(ctx: &FileCtx<'_>, block: Node<'_>, name: &str) -> bool {
+    crate::syntax::descendants(block).any(|n| {
+        n.kind() == "assignment_statement"
+            && n.child_by_field_name("operator")
+                .is_some_and(|o| ctx.text(o) == "=")
+            && syntax::assigned_names(n, ctx.src()).contains(&name)
+    })
 }

@@ -84,7 +84,7 @@ impl Rule for PoolPutUnbounded {
             let Some(ty) = item_type(ctx, index, func, *item, pool_name) else {
                 continue;
             };
-            if !growable(ctx, &ty, func, pool_name) || guarded(ctx, func, call, *item) {
+            if !growable(ctx, &ty, func, pool_name, *item) || guarded(ctx, func, call, *item) {
                 continue;
             }
             out.push(ctx.finding(
@@ -176,30 +176,51 @@ fn constructed_type(ctx: &FileCtx<'_>, func: Node<'_>, v: Node<'_>) -> Option<St
 }
 
 /// Buffers and builders always grow; slices grow if the package appends to
-/// the pool's items (in a function that gets from the pool, or this one).
-fn growable(ctx: &FileCtx<'_>, ty: &str, func: Node<'_>, pool: &str) -> bool {
+/// Buffers and builders always grow. A pooled `*[]T` grows when the package
+/// writes a (re-sliced or appended) slice back through the pointer
+/// (`*bp = append(b, …)`) in a function that gets from the pool; a pooled
+/// `[]T` when the value put back was assigned from an append.
+fn growable(ctx: &FileCtx<'_>, ty: &str, func: Node<'_>, pool: &str, item: Node<'_>) -> bool {
     let ty: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
     if matches!(ty.as_str(), "*bytes.Buffer" | "*strings.Builder") {
         return true;
     }
-    if !ty.trim_start_matches('*').starts_with("[]") {
+    if let Some(elem) = ty.strip_prefix('*') {
+        if !elem.starts_with("[]") {
+            return false;
+        }
+        let get = format!("{pool}.Get(");
+        let writes_back = |f: Node<'_>| {
+            scopes::own_nodes(f).into_iter().any(|n| {
+                n.kind() == "assignment_statement"
+                    && n.child_by_field_name("left")
+                        .and_then(|l| l.named_child(0))
+                        .is_some_and(|t| t.kind() == "unary_expression")
+            })
+        };
+        return writes_back(func)
+            || ctx.package_files.iter().any(|f| {
+                f.src.contains(&get)
+                    && descendants(f.tree.root_node())
+                        .filter(|n| syntax::is_function(*n) && f.text(*n).contains(&get))
+                        .any(writes_back)
+            });
+    }
+    if !ty.starts_with("[]") {
         return false;
     }
-    let get = format!("{pool}.Get(");
-    let appends = |f: Node<'_>, src: &str| {
-        descendants(f).any(|n| {
-            syntax::call(n).is_some_and(|c| {
-                let name = syntax::text(c.name, src);
-                (c.operand.is_none() && name == "append") || name.starts_with("Append")
-            })
-        })
-    };
-    appends(func, ctx.src())
-        || ctx.package_files.iter().any(|f| {
-            descendants(f.tree.root_node())
-                .filter(|n| syntax::is_function(*n) && f.text(*n).contains(&get))
-                .any(|n| appends(n, &f.src))
-        })
+    let name = ctx.text(unparen(item));
+    scopes::own_nodes(func).into_iter().any(|n| {
+        n.kind() == "assignment_statement"
+            && syntax::assigned_names(n, ctx.src()).first() == Some(&name)
+            && syntax::assigned_values(n)
+                .first()
+                .and_then(|v| syntax::call(unparen(*v)))
+                .is_some_and(|c| {
+                    let called = ctx.text(c.name);
+                    (c.operand.is_none() && called == "append") || called.starts_with("Append")
+                })
+    })
 }
 
 /// True if an `if` around the `Put` or before it — or a loop condition before

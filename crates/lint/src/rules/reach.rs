@@ -265,11 +265,24 @@ pub fn handler_kind(file: &SourceFile, func: Node<'_>) -> Option<&'static str> {
         Some(r) => vec![text(r, src).to_string()],
         None => Vec::new(),
     };
+    // protoc-gen-go names messages `FooRequest`/`FooResponse` (or `…Reply`);
+    // requiring that keeps `BeginTx(ctx, *TxOptions) (*Tx, error)` out.
+    let base = |t: &str| {
+        t.trim_start_matches('*')
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
     let unary = types.len() == 2
         && qualified("context", "Context", types[0])
         && types[1].starts_with('*')
+        && ["Request", "Req"].iter().any(|sfx| base(types[1]).ends_with(sfx))
         && results.len() == 2
         && results[0].starts_with('*')
+        && ["Response", "Reply", "Resp"]
+            .iter()
+            .any(|sfx| base(&results[0]).ends_with(sfx))
         && results[1] == "error";
     let stream = results == ["error"]
         && types.last().is_some_and(|t| {

@@ -114,6 +114,9 @@ fn new_ticker(ctx: &FileCtx<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
                 return;
             }
             let handles = flow::aliases(func, ctx.src(), std::slice::from_ref(&var));
+            if owned_by_endless_goroutine(ctx, func, &handles) {
+                return;
+            }
             let res = Resource::new(call, handles.clone(), &["Stop"]);
             let Some(leak) = flow::analyze(ctx, &res) else {
                 return;
@@ -278,5 +281,23 @@ fn ends_in_endless_range(ctx: &FileCtx<'_>, func: Node<'_>, call: Node<'_>, chan
             .map(unparen);
         let over_ticker = over.is_some_and(|o| channels.iter().any(|c| ctx.text(o) == c));
         over_ticker && !loop_can_exit(ctx, stmt)
+    })
+}
+
+/// True if a goroutine started in `func` ranges over the ticker's channel
+/// forever (`go func() { for range t.C { … } }()` with no way out): the
+/// ticker lives exactly as long as that goroutine, which is the leak to fix
+/// (goroutine rules report it), and stopping the ticker would change nothing.
+fn owned_by_endless_goroutine(ctx: &FileCtx<'_>, func: Node<'_>, handles: &[String]) -> bool {
+    let channels: Vec<String> = handles.iter().map(|h| format!("{h}.C")).collect();
+    descendants(func).filter(|n| n.kind() == "go_statement").any(|g| {
+        descendants(g).filter(|n| n.kind() == "for_statement").any(|l| {
+            let over = named_children(l)
+                .into_iter()
+                .find(|c| c.kind() == "range_clause")
+                .and_then(|r| r.child_by_field_name("right"))
+                .map(unparen);
+            over.is_some_and(|o| channels.iter().any(|c| ctx.text(o) == c)) && !loop_can_exit(ctx, l)
+        })
     })
 }
