@@ -108,13 +108,22 @@ pub fn analyze(args: &Args) -> anyhow::Result<Report> {
             }
             Input::Metrics(m) => Section::Metrics(Box::new(metrics_summary::summarize(m))),
         };
-        files.push(FileReport { path: shown, section, goroutines });
+        files.push(FileReport {
+            path: shown,
+            section,
+            goroutines,
+        });
     }
     Ok(Report { files })
 }
 
 /// Prints the report in `format`.
-pub fn render(report: &Report, format: OutputFormat, top: usize, out: &mut impl Write) -> std::io::Result<()> {
+pub fn render(
+    report: &Report,
+    format: OutputFormat,
+    top: usize,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     if format == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
         return writeln!(out);
@@ -130,7 +139,9 @@ pub fn render(report: &Report, format: OutputFormat, top: usize, out: &mut impl 
         match (&f.section, format) {
             (Section::Profile(s), OutputFormat::Markdown) => profile_summary::render_markdown(s, out)?,
             (Section::Profile(s), _) => profile_summary::render_text(s, out)?,
-            (Section::Goroutines(s), OutputFormat::Markdown) => goroutine_summary::render_markdown(s, top, out)?,
+            (Section::Goroutines(s), OutputFormat::Markdown) => {
+                goroutine_summary::render_markdown(s, top, out)?
+            }
             (Section::Goroutines(s), _) => goroutine_summary::render_text(s, top, out)?,
             (Section::Metrics(s), OutputFormat::Markdown) => metrics_summary::render_markdown(s, out)?,
             (Section::Metrics(s), _) => metrics_summary::render_text(s, out)?,
