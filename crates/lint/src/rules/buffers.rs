@@ -377,7 +377,12 @@ impl<'f> Locals<'f> {
                 .collect();
         }
         if self.pkg_fn(call, &["bytes", "strings"], TRIMMERS).is_some() {
-            return self.view_of_arg(call, 0);
+            // Trimming keeps nearly all of its input: of a large buffer that is
+            // (almost) the whole buffer, not a small view; of a view, a view.
+            let Some(arg) = c.args.first() else {
+                return Vec::new();
+            };
+            return self.classify(*arg);
         }
         if name == "Bytes"
             && c.args.is_empty()

@@ -46,7 +46,29 @@ pub struct PackageIndex {
 /// The index of `ctx`'s package, built on first use.
 pub fn index<'a>(ctx: &FileCtx<'a>) -> &'a PackageIndex {
     ctx.package.index.get_or_init(|| {
-        let vars = ctx.package.vars.keys().cloned().collect();
+        // Variable → its type's base name, from the declared type or the value.
+        let vars = ctx
+            .package
+            .vars
+            .iter()
+            .map(|(name, v)| {
+                let ty = v.ty.clone().or_else(|| {
+                    let value = v.value.as_deref()?.trim_start_matches('&');
+                    let ty = value
+                        .strip_prefix("new(")
+                        .map_or(value, |t| t.trim_end_matches(')'));
+                    ty.split(['{', '('])
+                        .next()
+                        .filter(|t| !t.is_empty() && !t.contains(' '))
+                        .map(str::to_string)
+                });
+                (
+                    name.clone(),
+                    ty.map(|t| t.trim_start_matches('*').to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
         PackageIndex::build(ctx.package_files, vars)
     })
 }
@@ -77,13 +99,14 @@ impl PackageIndex {
             .collect()
     }
 
-    fn build(files: &[&SourceFile], vars: HashSet<String>) -> PackageIndex {
+    fn build(files: &[&SourceFile], var_types: HashMap<String, String>) -> PackageIndex {
+        let vars: HashSet<String> = var_types.keys().cloned().collect();
         let mut scopes = Scopes::build(files);
         let consts = buffer_facts::package_consts(files, &scopes);
         let buffers = buffer_facts::facts(files, consts, &vars, &scopes);
         let decls = std::mem::take(&mut scopes.decls);
         let mut idx = PackageIndex {
-            reach: Reach::build(files, vars, &scopes, decls),
+            reach: Reach::build(files, var_types, &scopes, decls),
             buffers,
             ..Default::default()
         };

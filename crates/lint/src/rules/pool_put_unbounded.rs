@@ -190,20 +190,25 @@ fn growable(ctx: &FileCtx<'_>, ty: &str, func: Node<'_>, pool: &str, item: Node<
             return false;
         }
         let get = format!("{pool}.Get(");
-        let writes_back = |f: Node<'_>| {
-            scopes::own_nodes(f).into_iter().any(|n| {
+        // `*bp = b` writes a possibly grown slice back, and some append in the
+        // function can grow it without limit.
+        let grows_and_writes_back = |f: Node<'_>, src: &str| {
+            let own = scopes::own_nodes(f);
+            let writes_back = own.iter().any(|n| {
                 n.kind() == "assignment_statement"
                     && n.child_by_field_name("left")
                         .and_then(|l| l.named_child(0))
                         .is_some_and(|t| t.kind() == "unary_expression")
-            })
+            });
+            let resets = own.iter().any(|n| is_reset(*n, src));
+            writes_back && own.iter().any(|n| unbounded_append(*n, src, resets))
         };
-        return writes_back(func)
+        return grows_and_writes_back(func, ctx.src())
             || ctx.package_files.iter().any(|f| {
                 f.src.contains(&get)
                     && descendants(f.tree.root_node())
                         .filter(|n| syntax::is_function(*n) && f.text(*n).contains(&get))
-                        .any(writes_back)
+                        .any(|n| grows_and_writes_back(n, &f.src))
             });
     }
     if !ty.starts_with("[]") {
@@ -290,4 +295,29 @@ fn checks_size(ctx: &FileCtx<'_>, cond: Node<'_>, name: &str, depth: u8) -> bool
         decl.child_by_field_name("body")
             .is_some_and(|b| checks_size(&fctx, b, param, depth + 1))
     })
+}
+
+/// An `append`/`strconv.Append…` that can grow a slice without limit: in a
+/// loop, spreading another slice (`xs...`), or — unless the function resets
+/// the slice (`b[:0]`) — any append, since each use then adds more.
+/// `strconv.AppendInt(b[:0], n, 10)` or a reset followed by `append(b, '.')`
+/// add a bounded amount per use.
+fn unbounded_append(n: Node<'_>, src: &str, function_resets: bool) -> bool {
+    let Some(c) = syntax::call(n) else { return false };
+    let name = syntax::text(c.name, src);
+    if !((c.operand.is_none() && name == "append") || name.starts_with("Append")) {
+        return false;
+    }
+    let in_loop = syntax::ancestor_in_function(n, &["for_statement"]).is_some();
+    let spreads = c.args.iter().any(|a| a.kind() == "variadic_argument");
+    let reset = function_resets || c.args.first().is_some_and(|a| is_reset(unparen(*a), src));
+    in_loop || spreads || !reset
+}
+
+/// `b[:0]`: a slice emptied for reuse.
+fn is_reset(n: Node<'_>, src: &str) -> bool {
+    n.kind() == "slice_expression"
+        && n.child_by_field_name("start").is_none()
+        && n.child_by_field_name("end")
+            .is_some_and(|e| syntax::text(e, src) == "0")
 }

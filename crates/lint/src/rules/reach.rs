@@ -39,6 +39,116 @@ pub struct Reach {
     pub decls: HashMap<FnPos, HashSet<String>>,
 }
 
+/// Just enough typing to send `x.m()` to the right `m`: the declared types
+/// of receivers, parameters, package variables and struct fields.
+struct Types {
+    /// Package-level variable → its type's base name.
+    vars: HashMap<String, String>,
+    /// Field name → the base names of its declared types (over all structs).
+    fields: HashMap<String, HashSet<String>>,
+    /// Struct types declared in the package.
+    structs: HashSet<String>,
+}
+
+/// `*pkg.T[K]` → `pkg.T`; `*T` → `T`.
+fn base_type(t: &str) -> String {
+    let t = t.trim().trim_start_matches('*');
+    t.split('[').next().unwrap_or(t).to_string()
+}
+
+impl Types {
+    fn build(files: &[&SourceFile], scopes: &Scopes<'_>, vars: HashMap<String, String>) -> Types {
+        let mut types = Types {
+            vars,
+            fields: HashMap::new(),
+            structs: HashSet::new(),
+        };
+        for &(i, n) in scopes
+            .package_nodes
+            .iter()
+            .filter(|(_, n)| n.kind() == "field_declaration")
+        {
+            let src = &files[i].src;
+            let Some(ty) = n.child_by_field_name("type") else {
+                continue;
+            };
+            let mut cursor = n.walk();
+            for name in n.children_by_field_name("name", &mut cursor) {
+                types
+                    .fields
+                    .entry(text(name, src).to_string())
+                    .or_default()
+                    .insert(base_type(text(ty, src)));
+            }
+            let owner = n
+                .parent()
+                .and_then(|l| l.parent())
+                .filter(|st| st.kind() == "struct_type");
+            if let Some(name) = owner
+                .and_then(|st| st.parent())
+                .and_then(|ts| ts.child_by_field_name("name"))
+            {
+                types.structs.insert(text(name, src).to_string());
+            }
+        }
+        types
+    }
+
+    /// The base type of `op` in `func`, when it can be told from declarations.
+    fn operand_type(&self, file: &SourceFile, func: Node<'_>, op: Node<'_>) -> Option<String> {
+        let op = unparen(op);
+        let src = &file.src;
+        match op.kind() {
+            "identifier" => {
+                let name = text(op, src);
+                let mut cur = Some(func);
+                while let Some(f) = cur {
+                    if receiver_name(f, src) == Some(name) {
+                        return receiver_type(f, src);
+                    }
+                    if let Some(k) = syntax::parameter_names(f, src).iter().position(|p| *p == name) {
+                        return syntax::parameter_types(f, src).get(k).map(|t| base_type(t));
+                    }
+                    cur = syntax::enclosing_function(f);
+                }
+                self.vars.get(name).cloned()
+            }
+            "selector_expression" => {
+                let field = text(op.child_by_field_name("field")?, src);
+                // A field no struct of ours declares belongs to another package's type.
+                let Some(candidates) = self.fields.get(field) else {
+                    return Some("?.external".to_string());
+                };
+                (candidates.len() == 1)
+                    .then(|| candidates.iter().next().cloned())
+                    .flatten()
+            }
+            _ => None,
+        }
+    }
+
+    /// Can a call on a value of type `ty` land in `method`? Unknown types and
+    /// the package's interfaces may reach any same-named method; a package
+    /// struct only its own; a type from another package none of ours.
+    fn may_receive(&self, ty: Option<&str>, file: &SourceFile, method: Node<'_>) -> bool {
+        match ty {
+            None => true,
+            Some(t) if t.contains('.') => false,
+            Some(t) if self.structs.contains(t) => receiver_type(method, &file.src).as_deref() == Some(t),
+            Some(_) => true,
+        }
+    }
+}
+
+/// The base name of a method's receiver type (`T` for `func (x *T[K]) m()`).
+fn receiver_type(func: Node<'_>, src: &str) -> Option<String> {
+    let recv = func.child_by_field_name("receiver")?;
+    let decl = named_children(recv)
+        .into_iter()
+        .find(|d| d.kind() == "parameter_declaration")?;
+    decl.child_by_field_name("type").map(|t| base_type(text(t, src)))
+}
+
 /// Position key of a function node.
 pub fn pos(file: usize, func: Node<'_>) -> FnPos {
     (file, func.start_byte())
@@ -48,15 +158,17 @@ impl Reach {
     /// Computes the request path of the package made of `files`.
     pub fn build(
         files: &[&SourceFile],
-        vars: HashSet<String>,
+        var_types: HashMap<String, String>,
         scopes: &Scopes<'_>,
         decls: HashMap<FnPos, HashSet<String>>,
     ) -> Reach {
+        let vars: HashSet<String> = var_types.keys().cloned().collect();
         let mut reach = Reach {
             vars,
             decls,
             ..Default::default()
         };
+        let types = Types::build(files, scopes, var_types);
         let mut funcs: HashMap<&str, Vec<(usize, Node<'_>)>> = HashMap::new();
         let mut methods: HashMap<&str, Vec<(usize, Node<'_>)>> = HashMap::new();
         for &(i, n) in &scopes.funcs {
@@ -119,7 +231,10 @@ impl Reach {
                     {
                         let Some(ms) = methods.get(name) else { continue };
                         let long = reach.long_lived(files[i], i, func, op);
-                        ms.iter().map(|&(j, t)| (j, t, long)).collect()
+                        let ty = types.operand_type(files[i], func, op);
+                        ms.iter()
+                            .map(|&(j, t)| (j, t, long && types.may_receive(ty.as_deref(), files[j], t)))
+                            .collect()
                     }
                     Some(_) => Vec::new(),
                 };
@@ -376,7 +491,7 @@ mod tests {
         let decls = std::mem::take(&mut scopes.decls);
         let reach = Reach::build(
             &[&f],
-            ["global".to_string()].into_iter().collect(),
+            [("global".to_string(), "map".to_string())].into_iter().collect(),
             &scopes,
             decls,
         );
