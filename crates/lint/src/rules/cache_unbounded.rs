@@ -1,6 +1,6 @@
 //! `cache-unbounded`: a map, slice or `sync.Map` that outlives requests and is
 //! written on the request path, with no delete, clear, length bound or
-//! replacement anywhere in the package.
+//! replacement that runs alongside the inserts (see [`bounds`](super::bounds)).
 
 use tree_sitter::Node;
 
@@ -21,9 +21,13 @@ const DOC: &str = r#"## What it does
 Finds maps, slices and `sync.Map`s that outlive a request — package-level variables, fields of the
 server a handler method runs on (and of values reached from it), variables captured by a handler
 closure — that code on the request path (HTTP handlers, gRPC-shaped handlers, and everything they
-call in the package) inserts into or appends to, when nothing in the package ever deletes from
-them, clears them, checks their length or replaces them. Writes with constant keys are not
-reported: their key set is fixed.
+call in the package) inserts into or appends to, when nothing deletes from them, clears them,
+checks their length against a limit or replaces them alongside those inserts: in the inserting
+function or what it calls, off the request path (a janitor, a flush, a rotation), or in something
+a common caller runs on the same path — an eviction that only runs on another branch
+(`if fast { put(k) } else { putAndEvict(k) }`) does not bound the fast path. Writes with constant
+keys, or keys the handler range-checks (`if id < 0 || id >= n`), `k % n` and `k & mask`, are
+not reported: their key set is fixed.
 
 ## Why is this bad?
 Every request adds an entry that is never removed, so the heap grows with the number of distinct
@@ -291,7 +295,7 @@ fn report(
         ID,
         w.at,
         format!(
-            "{whose} grows on the request path (reached from {via}) and nothing in the package deletes from it, clears it, bounds its length or replaces it"
+            "{whose} grows on the request path (reached from {via}) and no delete, clear, length bound or replacement runs alongside these inserts (none in the package, or only on other branches)"
         ),
     ));
 }
