@@ -9,9 +9,7 @@ use leakscope_profile::Profile;
 use serde::Serialize;
 
 use crate::output::{human, md_cell, short_file, signed};
-use crate::profile_summary::{
-    FunctionRow, LineValue, SiteRow, StackRow, frame_text, profile_type, stack_frames,
-};
+use crate::profile_summary::{FunctionRow, SiteRow, StackRow, frame_text, profile_type, stack_frames};
 
 /// One side of the diff.
 #[derive(Serialize, Debug)]
@@ -75,19 +73,7 @@ pub fn diff(
         .into_iter()
         .filter(|s| s.flat != 0 || s.flat_companion.unwrap_or(0) != 0)
         .take(top)
-        .map(|s| SiteRow {
-            function: s.function,
-            file: s.file,
-            user: s.user,
-            flat: s.flat,
-            flat_companion: s.flat_companion,
-            cum: s.cum,
-            lines: s
-                .lines
-                .into_iter()
-                .map(|(line, value)| LineValue { line, value })
-                .collect(),
-        })
+        .map(SiteRow::from)
         .collect();
     let mut stacks = d.top_stacks(index);
     stacks.sort_by(|a, b| b.value.cmp(&a.value).then(a.sample.cmp(&b.sample)));

@@ -187,19 +187,7 @@ pub fn summarize(p: &Profile, format: ProfileFormat, o: &Options) -> anyhow::Res
         .top_user_sites(index, &o.vendor_prefixes)
         .into_iter()
         .take(o.top)
-        .map(|s| SiteRow {
-            function: s.function,
-            file: s.file,
-            user: s.user,
-            flat: s.flat,
-            flat_companion: s.flat_companion,
-            cum: s.cum,
-            lines: s
-                .lines
-                .into_iter()
-                .map(|(line, value)| LineValue { line, value })
-                .collect(),
-        })
+        .map(SiteRow::from)
         .collect();
     let top_functions = p
         .top_functions(index)
@@ -359,4 +347,22 @@ pub fn render_markdown(s: &ProfileSummary, out: &mut impl Write) -> std::io::Res
         writeln!(out, "```\n")?;
     }
     Ok(())
+}
+
+impl From<leakscope_profile::profile_top::SiteTotal> for SiteRow {
+    fn from(s: leakscope_profile::profile_top::SiteTotal) -> SiteRow {
+        SiteRow {
+            function: s.function,
+            file: s.file,
+            user: s.user,
+            flat: s.flat,
+            flat_companion: s.flat_companion,
+            cum: s.cum,
+            lines: s
+                .lines
+                .into_iter()
+                .map(|(line, value)| LineValue { line, value })
+                .collect(),
+        }
+    }
 }
