@@ -11,30 +11,7 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 
 /// Every node under `root` (itself included), in source order.
 pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    let mut cursor = root.walk();
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let node = cursor.node();
-        if cursor.goto_first_child() {
-            return Some(node);
-        }
-        loop {
-            if cursor.node().id() == root.id() {
-                done = true;
-                return Some(node);
-            }
-            if cursor.goto_next_sibling() {
-                return Some(node);
-            }
-            if !cursor.goto_parent() {
-                done = true;
-                return Some(node);
-            }
-        }
-    })
+    walk(root, |_| true)
 }
 
 /// Like [`descendants`], but does not enter nested function literals (their
@@ -42,6 +19,12 @@ pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
 /// function. Use it instead of `enclosing_function` per node, which walks up
 /// from the tree root on every call (tree-sitter's `parent()` is not O(1)).
 pub fn descendants_in_function(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    walk(root, |n| n.kind() != "func_literal")
+}
+
+/// Pre-order walk of `root`'s subtree with one cursor, entering a node's
+/// children only when `enter` says so (the root is always entered).
+fn walk<'t>(root: Node<'t>, enter: impl Fn(Node<'t>) -> bool) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = root.walk();
     let mut done = false;
     std::iter::from_fn(move || {
@@ -49,8 +32,7 @@ pub fn descendants_in_function(root: Node<'_>) -> impl Iterator<Item = Node<'_>>
             return None;
         }
         let node = cursor.node();
-        let enter = node.id() == root.id() || node.kind() != "func_literal";
-        if enter && cursor.goto_first_child() {
+        if (node.id() == root.id() || enter(node)) && cursor.goto_first_child() {
             return Some(node);
         }
         loop {
